@@ -1,0 +1,1 @@
+"""Adapters translate platform traffic to neutral events and neutral messages back."""

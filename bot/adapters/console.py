@@ -1,0 +1,343 @@
+"""The console community: a local network in the terminal, interactive or from a script."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.adapters.console_render import render
+from bot.app import Trellis
+from bot.core.events import ActionChosen, Actor, CommandInvoked, Event, FormSubmitted, MessagePosted
+from bot.core.messages import (
+    Buttons,
+    Choice,
+    ChoiceInput,
+    Form,
+    Message,
+    Outgoing,
+    Reply,
+    ToChannel,
+    ToMember,
+)
+from bot.core.parsing import parse_duration, tokenize
+from bot.core.ports import SimulatedClock
+from bot.core.refs import ChannelRef, CommunityRef, MemberRef
+from bot.storage.repositories import update_member_profile
+
+PLATFORM = "console"
+COMMUNITY = CommunityRef(PLATFORM, "local")
+DIRECTIVES = (
+    ":as NAME [--org ORG] [--type TYPE] [--tz ZONE], :channel NAME, :advance 90m|36h|7d, "
+    ":facilitator NAME, :click ACTION [VALUE], :submit FIELD=VALUE …, :help, :quit"
+)
+MENTION = re.compile(r"^@([\w.\-]+)$")
+CHANNEL = re.compile(r"^#([\w.\-]+)$")
+NAME = re.compile(r"^[\w.\-]{1,40}$")
+
+
+@dataclass
+class Shown:
+    """The buttons and form a member last saw, so `:click` and `:submit` can answer them."""
+
+    actions: dict[str, list[str]] = field(default_factory=dict)
+    form: Form | None = None
+    channel: ChannelRef | None = None
+
+
+class ConsoleCommunity:
+    platform = PLATFORM
+
+    def __init__(self, trellis: Trellis, clock: SimulatedClock, out: TextIO = sys.stdout) -> None:
+        self.trellis = trellis
+        self.clock = clock
+        self.out = out
+        self.name = "you"
+        self.channel = ChannelRef(PLATFORM, "general", "general")
+        self.shown: dict[str, Shown] = {}
+        self.message_seq = 0
+        # Where the event being handled happened; replies are shown there.
+        self.event_channel: ChannelRef | None = self.channel
+        self.directives: dict[str, Callable[[str], object]] = {
+            ":as": self.act_as,
+            ":channel": self.switch_channel,
+            ":advance": self.advance,
+            ":facilitator": self.grant,
+            ":click": self.click,
+            ":submit": self.submit,
+            ":help": self.directive_help,
+        }
+        trellis.outbox.attach(self)
+
+    # -- output ---------------------------------------------------------------------------
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def show(
+        self, header: str, message: Message, viewer: str | None, where: ChannelRef | None
+    ) -> None:
+        self.print(header)
+        for line in render(message):
+            self.print(f"  {line}")
+        self.remember(message, viewer, where)
+
+    def remember(self, message: Message, viewer: str | None, where: ChannelRef | None) -> None:
+        actions: dict[str, list[str]] = {}
+        for block in message.blocks:
+            if isinstance(block, Buttons):
+                for button in block.buttons:
+                    actions.setdefault(button.action_id, []).append(button.value)
+            elif isinstance(block, Choice):
+                actions.setdefault(block.action_id, []).extend(o.value for o in block.options)
+        if not actions and message.form is None:
+            return
+        key = viewer or f"#{where.external_id if where else ''}"
+        self.shown[key] = Shown(actions, message.form, where)
+
+    async def deliver(
+        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
+    ) -> None:
+        if isinstance(target, ToMember):
+            who = target.member.external_id
+            self.show(f"[@{who}] Trellis (direct message):", message, who, None)
+        else:
+            name = target.channel.name or target.channel.external_id
+            self.show(f"[#{name}] Trellis:", message, None, target.channel)
+
+    def show_replies(self, replies: list[Outgoing]) -> None:
+        for outgoing in replies:
+            assert isinstance(outgoing.target, Reply)
+            where = f"#{self.channel.name}" if self.event_channel else f"@{self.member_id}"
+            if outgoing.target.ephemeral:
+                header = f"[{where}] Trellis (only @{self.member_id} sees this):"
+                self.show(header, outgoing.message, self.member_id, self.event_channel)
+            else:
+                self.show(f"[{where}] Trellis:", outgoing.message, None, self.event_channel)
+
+    # -- input ----------------------------------------------------------------------------
+
+    @property
+    def member_id(self) -> str:
+        return self.name.lower()
+
+    async def actor(self) -> Actor:
+        # The first member of a console community runs it: they start as facilitator.
+        community = await self.trellis.directory.community(COMMUNITY)
+        first = await self.trellis.directory.count_members(community.id) == 0
+        return Actor(MemberRef(PLATFORM, self.member_id), self.name, platform_admin=first)
+
+    async def dispatch(self, event: Event) -> None:
+        self.event_channel = event.channel
+        replies = await self.trellis.handle(event)
+        self.show_replies(replies)
+        await self.trellis.outbox.drain()
+
+    async def handle_line(self, line: str) -> None:
+        line = line.strip()
+        if not line:
+            return
+        if line.startswith(":"):
+            word, _, rest = line.partition(" ")
+            directive = self.directives.get(word.lower())
+            if directive is None:
+                self.print(f"Unknown directive `{word[:40]}`. Directives: {DIRECTIVES}")
+                return
+            result = directive(rest.strip())
+            if asyncio.iscoroutine(result):
+                await result
+            return
+        self.message_seq += 1
+        if line.startswith("/trellis") and (len(line) == 8 or line[8].isspace()):
+            await self.dispatch(await self.command(line[8:].strip()))
+        else:
+            await self.dispatch(
+                MessagePosted(
+                    community=COMMUNITY,
+                    actor=await self.actor(),
+                    channel=self.channel,
+                    text=line,
+                    message_id=str(self.message_seq),
+                )
+            )
+
+    async def command(self, text: str) -> CommandInvoked:
+        members: dict[str, MemberRef] = {}
+        channels: dict[str, ChannelRef] = {}
+        for token in tokenize(text):
+            if match := MENTION.match(token.text):
+                members[token.text] = MemberRef(PLATFORM, match.group(1).lower())
+            elif match := CHANNEL.match(token.text):
+                channels[token.text] = ChannelRef(PLATFORM, match.group(1), match.group(1))
+        return CommandInvoked(
+            community=COMMUNITY,
+            actor=await self.actor(),
+            channel=self.channel,
+            text=text,
+            mentions=members,
+            channels=channels,
+        )
+
+    # -- directives -----------------------------------------------------------------------
+
+    def directive_help(self, _: str) -> None:
+        self.print(f"Directives: {DIRECTIVES}. Lines starting with /trellis are commands.")
+
+    async def act_as(self, rest: str) -> None:
+        tokens = [t.text for t in tokenize(rest)]
+        if not tokens or not NAME.match(tokens[0]):
+            self.print(
+                "Usage: :as NAME [--org ORG] [--type TYPE] [--tz ZONE] "
+                "(NAME: letters, digits, . - _)"
+            )
+            return
+        options: dict[str, str] = {}
+        pairs = tokens[1:]
+        if len(pairs) % 2 or any(k not in ("--org", "--type", "--tz") for k in pairs[::2]):
+            self.print("Usage: :as NAME [--org ORG] [--type TYPE] [--tz ZONE]")
+            return
+        options = dict(zip(pairs[::2], pairs[1::2], strict=True))
+        if "--tz" in options:
+            try:
+                ZoneInfo(options["--tz"])
+            except (ZoneInfoNotFoundError, ValueError):
+                self.print(
+                    f"Unknown time zone `{options['--tz'][:40]}`; try one like Europe/Lisbon."
+                )
+                return
+        self.name = tokens[0]
+        community = await self.trellis.directory.community(COMMUNITY)
+        member = await self.trellis.directory.member(community, await self.actor())
+        await update_member_profile(
+            self.trellis.db,
+            member.id,
+            organisation=options.get("--org"),
+            organisation_type=options.get("--type"),
+            timezone=options.get("--tz"),
+        )
+        role = " (facilitator)" if member.is_facilitator else ""
+        self.print(f"-- you are now @{self.member_id}{role} in #{self.channel.name}")
+
+    def switch_channel(self, rest: str) -> None:
+        name = rest.lstrip("#")
+        if not NAME.match(name):
+            self.print("Usage: :channel NAME (letters, digits, . - _)")
+            return
+        self.channel = ChannelRef(PLATFORM, name, name)
+        self.print(f"-- now in #{name}")
+
+    async def advance(self, rest: str) -> None:
+        delta = parse_duration(rest)
+        if delta is None:
+            self.print("Usage: :advance DURATION, e.g. 90m, 36h, 7d or 2w")
+            return
+        ran = await self.trellis.scheduler.advance(self.clock, delta)
+        await self.trellis.outbox.drain()
+        self.print(f"-- clock is now {self.clock.now():%Y-%m-%d %H:%M} UTC ({ran} scheduled runs)")
+
+    async def grant(self, rest: str) -> None:
+        name = rest.lstrip("@")
+        if not NAME.match(name):
+            self.print("Usage: :facilitator NAME")
+            return
+        community = await self.trellis.directory.community(COMMUNITY)
+        member = await self.trellis.directory.find_member(
+            community, MemberRef(PLATFORM, name.lower())
+        )
+        if member is None:
+            self.print(f"No member @{name.lower()} yet; use `:as {name}` once to create them.")
+            return
+        await self.trellis.directory.set_facilitator(member.id, True)
+        self.print(f"-- @{name.lower()} is now a facilitator")
+
+    def last_shown(self) -> Shown | None:
+        return self.shown.get(self.member_id) or self.shown.get(f"#{self.channel.external_id}")
+
+    async def click(self, rest: str) -> None:
+        tokens = [t.text for t in tokenize(rest)]
+        shown = self.last_shown()
+        if not tokens:
+            self.print("Usage: :click ACTION [VALUE]")
+            return
+        if shown is None or tokens[0] not in shown.actions:
+            offered = ", ".join(shown.actions) if shown else "none"
+            self.print(f"No button `{tokens[0][:60]}` shown to you here. Buttons shown: {offered}")
+            return
+        value = tokens[1] if len(tokens) > 1 else (shown.actions[tokens[0]] or [""])[0]
+        await self.dispatch(
+            ActionChosen(
+                community=COMMUNITY,
+                actor=await self.actor(),
+                channel=shown.channel,
+                action_id=tokens[0],
+                value=value,
+                values=tuple(tokens[1:]),
+            )
+        )
+
+    async def submit(self, rest: str) -> None:
+        shown = self.last_shown()
+        form = shown.form if shown else None
+        if form is None or shown is None:
+            self.print("No form is open for you. Click the button that opens one first.")
+            return
+        values: dict[str, str] = {}
+        for token in tokenize(rest):
+            name, eq, value = token.text.partition("=")
+            if not eq:
+                self.print(f"Write each answer as FIELD=VALUE (got `{token.text[:40]}`).")
+                return
+            values[name] = value
+        problem = check_form(form, values)
+        if problem:
+            self.print(problem)
+            return
+        await self.dispatch(
+            FormSubmitted(
+                community=COMMUNITY,
+                actor=await self.actor(),
+                channel=shown.channel,
+                form_id=form.form_id,
+                values=values,
+                context=form.context,
+            )
+        )
+
+    async def run(self, stdin: TextIO = sys.stdin) -> int:
+        interactive = stdin.isatty()
+        self.print(
+            f"Trellis console community. You are @{self.member_id} in #{self.channel.name}. "
+            "Type /trellis help, or :help for directives."
+        )
+        loop = asyncio.get_running_loop()
+        while True:
+            if interactive:
+                self.out.write(f"{self.member_id}@#{self.channel.name}> ")
+                self.out.flush()
+            line = await loop.run_in_executor(None, stdin.readline)
+            if not line or line.strip() in (":quit", ":exit"):
+                return 0
+            if not interactive and line.strip():
+                self.print(f"> {line.rstrip()}")
+            await self.handle_line(line)
+
+
+def check_form(form: Form, values: dict[str, str]) -> str | None:
+    names = {f.name for f in form.fields}
+    unknown = [name for name in values if name not in names]
+    if unknown:
+        return f"Unknown field {unknown[0]!r}. Fields: {', '.join(sorted(names))}"
+    for f in form.fields:
+        given = values.get(f.name, "").strip()
+        if f.required and not given:
+            return f"{f.name} is required ({f.label})."
+        if isinstance(f, ChoiceInput) and given and given not in {o.value for o in f.options}:
+            return f"{f.name} must be one of {', '.join(o.value for o in f.options)}."
+        if not isinstance(f, ChoiceInput) and len(given) > f.max_length:
+            return f"{f.name} is {len(given)} characters; at most {f.max_length}."
+    return None

@@ -1,0 +1,63 @@
+"""Neutral messages as terminal text, with the `:click`/`:submit` lines that answer them."""
+
+from __future__ import annotations
+
+import shlex
+
+from bot.core.messages import (
+    Buttons,
+    Choice,
+    ChoiceInput,
+    Context,
+    Fields,
+    Form,
+    Image,
+    Message,
+    Text,
+)
+
+INDENT = "  "
+
+
+def render_form(form: Form) -> list[str]:
+    lines = [f"Form: {form.title}"]
+    for field in form.fields:
+        need = "" if field.required else " (optional)"
+        if isinstance(field, ChoiceInput):
+            values = "|".join(o.value for o in field.options)
+            lines.append(f"{INDENT}{field.name}: {field.label}{need} — one of {values}")
+        else:
+            lines.append(f"{INDENT}{field.name}: {field.label}{need}")
+    example = " ".join(f"{f.name}=…" for f in form.fields)
+    lines.append(f"{INDENT}answer with: :submit {example}")
+    return lines
+
+
+def render(message: Message) -> list[str]:
+    lines: list[str] = []
+    for block in message.blocks:
+        match block:
+            case Text(text=text, style="heading"):
+                lines.append(f"*{text}*")
+            case Text(text=text, style="quote"):
+                lines += [f"> {line}" for line in text.splitlines() or [""]]
+            case Text(text=text):
+                lines += text.splitlines() or [""]
+            case Fields(pairs=pairs):
+                lines += [f"{key}: {value}" for key, value in pairs]
+            case Buttons(buttons=buttons):
+                for button in buttons:
+                    value = f" {shlex.quote(button.value)}" if button.value else ""
+                    lines.append(f"[{button.label}]  :click {button.action_id}{value}")
+            case Choice(action_id=action_id, options=options):
+                for option in options:
+                    lines.append(
+                        f"( ) {option.label}  :click {action_id} {shlex.quote(option.value)}"
+                    )
+            case Image(alt=alt, filename=filename):
+                lines.append(f"(image {filename}: {alt})")
+            case Context(text=text):
+                lines.append(f"· {text}")
+    if message.form is not None:
+        lines += render_form(message.form)
+    return lines

@@ -1,0 +1,125 @@
+"""The `trellis` command line (argparse: the standard library does this well)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+from bot.config import ConfigError, Settings, load_settings
+from bot.storage.db import DatabaseUnavailable
+
+EPILOG = """Inside a community, members and facilitators use the slash command:
+  /trellis help            list every command (try it in `trellis run`)
+Configuration comes from the environment or a .env file; see README.md."""
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="trellis",
+        description="Trellis: a facilitator bot for networked learning communities.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    root.add_argument("--version", action="version", version=f"trellis {__version__}")
+    commands = root.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run", help="start Trellis (console community unless Slack/Discord tokens are set)"
+    )
+    run.add_argument(
+        "--platform",
+        choices=["console", "slack", "discord"],
+        action="append",
+        help="run on this platform (repeatable); default: every configured one, else console",
+    )
+
+    db = commands.add_parser("db", help="database schema: upgrade, current")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_commands.add_parser("upgrade", help="apply every migration (run does this on start)")
+    db_commands.add_parser("current", help="print the schema revision the database is at")
+
+    commands.add_parser("doctor", help="check the configuration and the database, then exit")
+    return root
+
+
+def configure_logging(settings: Settings, platforms: Sequence[str]) -> None:
+    default = "WARNING" if list(platforms) == ["console"] else "INFO"
+    level = (settings.trellis_log_level or default).upper()
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
+    from bot.app import lifespan
+    from bot.core.ports import SimulatedClock, SystemClock
+
+    if list(platforms) == ["console"]:
+        from bot.adapters.console import ConsoleCommunity
+
+        clock = SimulatedClock(SystemClock().now())
+        async with lifespan(settings, clock) as trellis:
+            return await ConsoleCommunity(trellis, clock).run()
+    missing = [p for p in platforms if p != "console"]
+    print(
+        f"trellis: the {', '.join(missing)} adapter is not available in this build", file=sys.stderr
+    )
+    return 2
+
+
+async def db_command(settings: Settings, action: str) -> int:
+    from bot.storage import migrate
+    from bot.storage.db import Database
+
+    database = Database(settings.database_url)
+    try:
+        await database.check()
+        if action == "upgrade":
+            await migrate.upgrade(database)
+        print(f"schema revision: {await migrate.current_revision(database) or 'none'}")
+        return 0
+    finally:
+        await database.dispose()
+
+
+async def doctor(settings: Settings) -> int:
+    from bot.storage.db import Database
+
+    database = Database(settings.database_url)
+    try:
+        await database.check()
+    finally:
+        await database.dispose()
+    print(f"database: ok ({database.dialect})")
+    print(f"platforms: {', '.join(settings.platforms())}")
+    print(f"time zone: {settings.trellis_timezone}; locale: {settings.trellis_locale}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:
+        parser().print_help()
+        return 0
+    try:
+        settings = load_settings()
+        platforms: list[str] = (
+            args.platform if getattr(args, "platform", None) else list(settings.platforms())
+        )
+        configure_logging(settings, platforms)
+        if args.command == "run":
+            return asyncio.run(run_platforms(settings, platforms))
+        if args.command == "db":
+            return asyncio.run(db_command(settings, args.db_command))
+        return asyncio.run(doctor(settings))
+    except (ConfigError, DatabaseUnavailable) as problem:
+        print(f"trellis: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""The domain the seeds describe: containers, subgroups, motivations, reflections, exchange."""

@@ -1,0 +1,93 @@
+"""Settings: the only reader of the environment (and of `.env`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Platform = Literal["console", "slack", "discord"]
+
+
+class ConfigError(Exception):
+    """A setting is invalid; the message is one line naming the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./trellis.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///FILE or postgresql+asyncpg://…",
+    )
+    trellis_timezone: str = Field(default="UTC", description="IANA zone, e.g. Europe/Lisbon")
+    trellis_locale: str = Field(default="en", description="locale of prompts and messages")
+    trellis_log_level: str | None = Field(
+        default=None, description="DEBUG, INFO, WARNING…; default WARNING on the console, else INFO"
+    )
+    trellis_min_aggregate: int = Field(
+        default=5, ge=3, description="fewest answers before an aggregate is shown (>= 3)"
+    )
+
+    # Slack (issue 3 fills these in).
+    slack_bot_token: str | None = None
+    slack_app_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_http_port: int = Field(default=3000, ge=0, le=65535)
+    slack_api_url: str = "https://slack.com/api/"
+
+    # Discord (issue 4 fills these in).
+    discord_token: str | None = None
+    discord_application_id: int | None = None
+    discord_api_base: str | None = None
+    discord_gateway_url: str | None = None
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    discord_shard_ids: str | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "expected sqlite+aiosqlite:///FILE or postgresql+asyncpg://USER@HOST/DB"
+            )
+        return value
+
+    @field_validator("trellis_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("expected an IANA time zone such as UTC or Europe/Lisbon") from None
+        return value
+
+    def platforms(self) -> list[Platform]:
+        """The platforms whose credentials are configured; the console when none are."""
+        chosen: list[Platform] = []
+        if self.slack_bot_token:
+            chosen.append("slack")
+        if self.discord_token:
+            chosen.append("discord")
+        return chosen or ["console"]
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | None = ".env"
+) -> Settings:
+    """Build settings from `environ` (tests inject one) or the process environment."""
+    try:
+        if environ is None:
+            return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        values = {k.lower(): v for k, v in environ.items() if k.lower() in Settings.model_fields}
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {message} (got {first.get('input')!r})") from None

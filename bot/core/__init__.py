@@ -1,0 +1,1 @@
+"""The engine: neutral events, messages, commands and routing. No platform, no SQL."""

@@ -1,0 +1,1 @@
+"""Getting messages out: the persisted outbox and its delivery worker."""

@@ -1,0 +1,1 @@
+"""Schedules as rows, claimed exactly once; APScheduler does the calendar maths and wake-ups."""

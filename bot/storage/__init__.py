@@ -1,0 +1,1 @@
+"""Storage: the async engine, the tables, the repositories (the only place with queries)."""

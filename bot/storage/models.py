@@ -1,0 +1,103 @@
+"""The tables. Every model module is imported here so Alembic sees them all."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.storage.types import UTCDateTime
+
+
+class Community(SQLModel, table=True):
+    """One Slack workspace, Discord guild, or the console."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_community_platform"),)
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    external_id: str = Field(max_length=64)
+    name: str = Field(default="", max_length=200)
+    timezone: str = Field(default="UTC", max_length=64)
+    locale: str = Field(default="en", max_length=16)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Member(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("community_id", "platform_user_id", name="uq_member_user"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    platform_user_id: str = Field(max_length=64)
+    display_name: str = Field(default="", max_length=200)
+    organisation: str | None = Field(default=None, max_length=200)
+    organisation_type: str | None = Field(default=None, max_length=64)
+    timezone: str | None = Field(default=None, max_length=64)
+    locale: str | None = Field(default=None, max_length=16)
+    is_facilitator: bool = False
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Container(SQLModel, table=True):
+    """A trust-building group bound to a channel."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    channel_id: str = Field(max_length=64, index=True)
+    channel_name: str | None = Field(default=None, max_length=200)
+    name: str = Field(max_length=200)
+    purpose: str = Field(default="", sa_type=Text)
+    state: str = Field(default="forming", max_length=16)
+    created_by: int = Field(foreign_key="member.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ContainerMembership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("container_id", "member_id", name="uq_membership"),)
+    id: int | None = Field(default=None, primary_key=True)
+    container_id: int = Field(foreign_key="container.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    role: str = Field(default="member", max_length=16)
+    joined_at: datetime = Field(sa_type=UTCDateTime)
+    left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Platform delivery ids already handled: retries and redeliveries do nothing twice."""
+
+    __table_args__ = (UniqueConstraint("community_id", "event_id", name="uq_processed_event"),)
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id")
+    event_id: str = Field(max_length=128)
+    received_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An outbound message, stored before it is sent; the key makes exactly-once a DB fact."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    target_kind: str = Field(max_length=16)
+    target_id: str = Field(max_length=64)
+    payload: str = Field(sa_type=Text)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_type=UTCDateTime)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=Text)
+
+
+class ScheduledRun(SQLModel, table=True):
+    """One due run of a schedule; the run key makes each run happen exactly once."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_key: str = Field(max_length=200, unique=True)
+    kind: str = Field(max_length=64)
+    payload: str = Field(default="{}", sa_type=Text)
+    due_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    status: str = Field(default="due", max_length=16, index=True)
+    claimed_by: str | None = Field(default=None, max_length=64)
+    lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

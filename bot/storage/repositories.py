@@ -1,0 +1,382 @@
+"""Repositories: every query Trellis makes lives here."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.directory import CommunityInfo, MemberInfo
+from bot.core.events import Actor
+from bot.core.ports import Clock
+from bot.core.refs import CommunityRef, MemberRef
+from bot.storage.db import Database
+from bot.storage.models import (
+    Community,
+    Container,
+    ContainerMembership,
+    Member,
+    OutboxMessage,
+    ProcessedEvent,
+    ScheduledRun,
+)
+
+
+async def insert_ignoring_duplicates(
+    session: AsyncSession, model: type[SQLModel], values: dict[str, Any]
+) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    builder = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = builder(model).values(**values).on_conflict_do_nothing()
+    result = await session.exec(statement)
+    return bool(result.rowcount)
+
+
+def community_info(row: Community) -> CommunityInfo:
+    assert row.id is not None
+    return CommunityInfo(
+        id=row.id,
+        ref=CommunityRef(row.platform, row.external_id),
+        name=row.name,
+        timezone=row.timezone,
+        locale=row.locale,
+    )
+
+
+def member_info(row: Member, platform: str) -> MemberInfo:
+    assert row.id is not None
+    return MemberInfo(
+        id=row.id,
+        community_id=row.community_id,
+        ref=MemberRef(platform, row.platform_user_id),
+        display_name=row.display_name,
+        is_facilitator=row.is_facilitator,
+        timezone=row.timezone,
+        organisation=row.organisation,
+        organisation_type=row.organisation_type,
+    )
+
+
+class DirectoryRepository:
+    """Communities and members, created on first sight."""
+
+    def __init__(self, db: Database, clock: Clock, *, timezone: str = "UTC", locale: str = "en"):
+        self.db = db
+        self.clock = clock
+        self.default_timezone = timezone
+        self.default_locale = locale
+
+    async def community(self, ref: CommunityRef) -> CommunityInfo:
+        async with self.db.session() as session:
+            await insert_ignoring_duplicates(
+                session,
+                Community,
+                {
+                    "platform": ref.platform,
+                    "external_id": ref.external_id,
+                    "name": ref.external_id,
+                    "timezone": self.default_timezone,
+                    "locale": self.default_locale,
+                    "created_at": self.clock.now(),
+                },
+            )
+            row = (
+                await session.exec(
+                    select(Community).where(
+                        Community.platform == ref.platform, Community.external_id == ref.external_id
+                    )
+                )
+            ).one()
+            return community_info(row)
+
+    async def member(self, community: CommunityInfo, actor: Actor) -> MemberInfo:
+        async with self.db.session() as session:
+            await insert_ignoring_duplicates(
+                session,
+                Member,
+                {
+                    "community_id": community.id,
+                    "platform_user_id": actor.ref.external_id,
+                    "display_name": actor.display_name,
+                    "timezone": actor.timezone,
+                    "is_facilitator": actor.platform_admin,
+                    "created_at": self.clock.now(),
+                },
+            )
+            row = (await session.exec(self._member_query(community.id, actor.ref))).one()
+            # Keep what the platform tells us fresh (names and zones change).
+            if actor.display_name and row.display_name != actor.display_name:
+                row.display_name = actor.display_name
+            if actor.timezone and row.timezone != actor.timezone:
+                row.timezone = actor.timezone
+            session.add(row)
+            return member_info(row, community.ref.platform)
+
+    async def find_member(self, community: CommunityInfo, ref: MemberRef) -> MemberInfo | None:
+        async with self.db.session() as session:
+            row = (await session.exec(self._member_query(community.id, ref))).first()
+            return member_info(row, community.ref.platform) if row else None
+
+    async def set_facilitator(self, member_id: int, value: bool) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(Member).where(col(Member.id) == member_id).values(is_facilitator=value)
+            )
+
+    async def count_members(self, community_id: int) -> int:
+        async with self.db.session() as session:
+            rows = await session.exec(select(Member.id).where(Member.community_id == community_id))
+            return len(rows.all())
+
+    @staticmethod
+    def _member_query(community_id: int, ref: MemberRef) -> Any:
+        return select(Member).where(
+            Member.community_id == community_id, Member.platform_user_id == ref.external_id
+        )
+
+
+class EventLedgerRepository:
+    """Processed platform event ids, so that a redelivery is recognised."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def first_delivery(self, community: CommunityInfo, event_id: str) -> bool:
+        async with self.db.session() as session:
+            return await insert_ignoring_duplicates(
+                session,
+                ProcessedEvent,
+                {
+                    "community_id": community.id,
+                    "event_id": event_id,
+                    "received_at": self.clock.now(),
+                },
+            )
+
+    async def forget_before(self, moment: datetime) -> int:
+        """Drop ids older than `moment` (platforms stop retrying after minutes)."""
+        from sqlalchemy import delete
+
+        async with self.db.session() as session:
+            result = await session.exec(
+                delete(ProcessedEvent).where(col(ProcessedEvent.received_at) < moment)
+            )
+            return int(result.rowcount or 0)
+
+
+class ContainerRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def open_in_channel(self, community_id: int, channel_id: str) -> Container | None:
+        async with self.db.session() as session:
+            statement = select(Container).where(
+                Container.community_id == community_id,
+                Container.channel_id == channel_id,
+                Container.state != "closed",
+            )
+            return (await session.exec(statement)).first()
+
+    async def create(self, container: Container, creator_id: int, now: datetime) -> Container:
+        async with self.db.session() as session:
+            session.add(container)
+            await session.flush()
+            assert container.id is not None
+            session.add(
+                ContainerMembership(
+                    container_id=container.id,
+                    member_id=creator_id,
+                    role="facilitator",
+                    joined_at=now,
+                )
+            )
+            return container
+
+    async def members(self, container_id: int) -> list[tuple[Member, ContainerMembership]]:
+        async with self.db.session() as session:
+            statement = (
+                select(Member, ContainerMembership)
+                .join(ContainerMembership, col(ContainerMembership.member_id) == col(Member.id))
+                .where(
+                    ContainerMembership.container_id == container_id,
+                    col(ContainerMembership.left_at).is_(None),
+                )
+                .order_by(col(Member.display_name))
+            )
+            return [(m, cm) for m, cm in (await session.exec(statement)).all()]
+
+    async def list_for(self, community_id: int) -> list[Container]:
+        async with self.db.session() as session:
+            statement = (
+                select(Container)
+                .where(Container.community_id == community_id)
+                .order_by(col(Container.created_at))
+            )
+            return list((await session.exec(statement)).all())
+
+
+class OutboxRepository:
+    """Outbound messages stored before sending; a duplicate key is refused by the database."""
+
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    async def enqueue(
+        self, community_id: int, key: str, target_kind: str, target_id: str, payload: str
+    ) -> bool:
+        now = self.clock.now()
+        async with self.db.session() as session:
+            return await insert_ignoring_duplicates(
+                session,
+                OutboxMessage,
+                {
+                    "idempotency_key": key,
+                    "community_id": community_id,
+                    "target_kind": target_kind,
+                    "target_id": target_id,
+                    "payload": payload,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                },
+            )
+
+    async def due(self, limit: int = 100) -> list[OutboxMessage]:
+        async with self.db.session() as session:
+            statement = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.status == "pending",
+                    col(OutboxMessage.next_attempt_at) <= self.clock.now(),
+                )
+                .order_by(col(OutboxMessage.id))
+                .limit(limit)
+            )
+            return list((await session.exec(statement)).all())
+
+    async def mark_sent(self, message_id: int) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == message_id)
+                .values(status="sent", sent_at=self.clock.now())
+            )
+
+    async def mark_failed(self, message_id: int, error: str, retry_in: timedelta | None) -> None:
+        values: dict[str, Any] = {
+            "last_error": error[:2000],
+            "attempts": OutboxMessage.attempts + 1,
+        }
+        if retry_in is None:
+            values["status"] = "failed"
+        else:
+            values["next_attempt_at"] = self.clock.now() + retry_in
+        async with self.db.session() as session:
+            await session.exec(
+                update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
+            )
+
+
+class ScheduleRepository:
+    """Due runs as rows: planned once per key, claimed by exactly one worker."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def plan(self, run_key: str, kind: str, due_at: datetime, payload: str = "{}") -> bool:
+        async with self.db.session() as session:
+            return await insert_ignoring_duplicates(
+                session,
+                ScheduledRun,
+                {
+                    "run_key": run_key,
+                    "kind": kind,
+                    "due_at": due_at,
+                    "payload": payload,
+                    "status": "due",
+                },
+            )
+
+    async def next_due_at(self) -> datetime | None:
+        async with self.db.session() as session:
+            statement = (
+                select(ScheduledRun.due_at)
+                .where(ScheduledRun.status == "due")
+                .order_by(col(ScheduledRun.due_at))
+                .limit(1)
+            )
+            return (await session.exec(statement)).first()
+
+    async def claim_due(
+        self, now: datetime, worker: str, lease: timedelta, limit: int = 50
+    ) -> list[ScheduledRun]:
+        """Claim runs that are due (or whose lease expired); each goes to one worker only."""
+        async with self.db.session() as session:
+            statement = (
+                select(ScheduledRun)
+                .where(
+                    col(ScheduledRun.due_at) <= now,
+                    (col(ScheduledRun.status) == "due")
+                    | (
+                        (col(ScheduledRun.status) == "claimed")
+                        & (col(ScheduledRun.lease_until) < now)
+                    ),
+                )
+                .order_by(col(ScheduledRun.due_at), col(ScheduledRun.id))
+                .limit(limit)
+            )
+            if self.db.dialect == "postgresql":
+                statement = statement.with_for_update(skip_locked=True)
+            runs = list((await session.exec(statement)).all())
+            claimed: list[ScheduledRun] = []
+            for run in runs:
+                # The status guard makes the claim safe on SQLite too (one writer at a time).
+                result = await session.exec(
+                    update(ScheduledRun)
+                    .where(col(ScheduledRun.id) == run.id, col(ScheduledRun.status) == run.status)
+                    .values(status="claimed", claimed_by=worker, lease_until=now + lease)
+                )
+                if result.rowcount:
+                    claimed.append(run)
+            return claimed
+
+    async def finish(self, run_id: int, now: datetime, status: str = "done") -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(ScheduledRun)
+                .where(col(ScheduledRun.id) == run_id)
+                .values(status=status, done_at=now, lease_until=None)
+            )
+
+
+async def update_member_profile(
+    db: Database,
+    member_id: int,
+    *,
+    organisation: str | None = None,
+    organisation_type: str | None = None,
+    timezone: str | None = None,
+) -> None:
+    """Set the profile fields given (None leaves a field as it is)."""
+    values = {
+        key: value
+        for key, value in (
+            ("organisation", organisation),
+            ("organisation_type", organisation_type),
+            ("timezone", timezone),
+        )
+        if value is not None
+    }
+    if not values:
+        return
+    async with db.session() as session:
+        await session.exec(update(Member).where(col(Member.id) == member_id).values(**values))

@@ -83,9 +83,10 @@ def load_settings(
     """Build settings from `environ` (tests inject one) or the process environment."""
     try:
         if environ is None:
-            return Settings(_env_file=env_file)  # type: ignore[call-arg]
+            return Settings(_env_file=env_file)
         values = {k.lower(): v for k, v in environ.items() if k.lower() in Settings.model_fields}
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        # Validate only what was injected: no process environment, no .env file.
+        return Settings.model_validate(values)
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"

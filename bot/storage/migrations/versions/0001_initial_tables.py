@@ -8,7 +8,7 @@ Create Date: 2026-11-23 00:01:43.362472
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import bot.storage.types

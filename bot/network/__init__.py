@@ -1,0 +1,1 @@
+"""Network analytics with networkx: the shape of the learning network (pure functions)."""

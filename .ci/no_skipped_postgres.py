@@ -11,8 +11,9 @@ for case in root.iter("testcase"):
     ran += 1
     if case.find("skipped") is not None:
         skipped += 1
-        print(f"skipped on PostgreSQL: {case.get('classname')}::{case.get('name')}", file=sys.stderr)
+        name = f"{case.get('classname')}::{case.get('name')}"
+        print(f"skipped on PostgreSQL: {name}", file=sys.stderr)
 if skipped or not ran:
-    print(f"CI: TEST_DATABASE_URL is set but {skipped} of {ran} PostgreSQL tests skipped", file=sys.stderr)
+    print(f"CI: TEST_DATABASE_URL is set; {skipped} of {ran} PostgreSQL tests skipped", file=sys.stderr)
     sys.exit(1)
 print(f"PostgreSQL: {ran} storage tests ran, none skipped")

@@ -14,6 +14,7 @@ for case in root.iter("testcase"):
         name = f"{case.get('classname')}::{case.get('name')}"
         print(f"skipped on PostgreSQL: {name}", file=sys.stderr)
 if skipped or not ran:
-    print(f"CI: TEST_DATABASE_URL is set; {skipped} of {ran} PostgreSQL tests skipped", file=sys.stderr)
+    problem = f"CI: TEST_DATABASE_URL is set; {skipped} of {ran} PostgreSQL tests skipped"
+    print(problem, file=sys.stderr)
     sys.exit(1)
 print(f"PostgreSQL: {ran} storage tests ran, none skipped")

@@ -40,3 +40,9 @@ async def current_revision(database: Database) -> str | None:
 
     async with database.engine.connect() as conn:
         return await conn.run_sync(read)
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("")).get_current_head()

@@ -32,7 +32,7 @@ async def test_migrations_apply_and_are_idempotent(database_url: str) -> None:
     database = await migrated(database_url)
     try:
         await migrate.upgrade(database)
-        assert await migrate.current_revision(database) == "0001"
+        assert await migrate.current_revision(database) == migrate.head_revision()
     finally:
         await database.dispose()
 
@@ -133,4 +133,34 @@ async def test_concurrent_claimers_each_get_different_runs(database_url: str) ->
     finally:
         for db in others:
             await db.dispose()
+        await database.dispose()
+
+
+async def test_upgrading_keeps_rows_stored_under_the_first_schema(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        await migrate.upgrade(database, "0001")
+        async with database.engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO community (platform, external_id, name, timezone, locale, created_at)"
+                    " VALUES ('console', 'local', 'local', 'UTC', 'en', '2026-01-01 00:00:00')"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO member (community_id, platform_user_id, display_name, is_facilitator,"
+                    " created_at) VALUES (1, 'ana', 'Ana', true, '2026-01-01 00:00:00')"
+                )
+            )
+        await migrate.upgrade(database)
+        community = await DirectoryRepository(database, SimulatedClock(T0)).community(
+            CommunityRef("console", "local")
+        )
+        assert community.name == "local"
+        ana = await DirectoryRepository(database, SimulatedClock(T0)).find_member(
+            community, MemberRef("console", "ana")
+        )
+        assert ana is not None and ana.is_facilitator and ana.display_name == "Ana"
+    finally:
         await database.dispose()

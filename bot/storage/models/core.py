@@ -1,4 +1,4 @@
-"""The tables. Every model module is imported here so Alembic sees them all."""
+"""The tables every room shares: communities, members, containers, delivery, schedules."""
 
 from __future__ import annotations
 
@@ -34,6 +34,11 @@ class Member(SQLModel, table=True):
     timezone: str | None = Field(default=None, max_length=64)
     locale: str | None = Field(default=None, max_length=16)
     is_facilitator: bool = False
+    # Comma-separated topics the member works on (matching and exchange use them).
+    topics: str = Field(default="", sa_type=Text)
+    # Skipped by check-ins, pulses and rounds until this moment.
+    paused_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    subgroups_opt_in: bool = True
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -47,6 +52,12 @@ class Container(SQLModel, table=True):
     name: str = Field(max_length=200)
     purpose: str = Field(default="", sa_type=Text)
     state: str = Field(default="forming", max_length=16)
+    # Trust pulse cadence in days (0: off) and how long a pulse stays open.
+    pulse_every_days: int = 14
+    pulse_open_days: int = 3
+    agreement_review_weeks: int = 8
+    # Reminder to rotate facilitation every N weeks; 0 is off (the default).
+    rotation_weeks: int = 0
     created_by: int = Field(foreign_key="member.id")
     created_at: datetime = Field(sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -143,14 +143,16 @@ async def test_upgrading_keeps_rows_stored_under_the_first_schema(database_url: 
         async with database.engine.begin() as conn:
             await conn.execute(
                 text(
-                    "INSERT INTO community (platform, external_id, name, timezone, locale, created_at)"
+                    "INSERT INTO community (platform, external_id, name, timezone, locale,"
+                    " created_at)"
                     " VALUES ('console', 'local', 'local', 'UTC', 'en', '2026-01-01 00:00:00')"
                 )
             )
             await conn.execute(
                 text(
-                    "INSERT INTO member (community_id, platform_user_id, display_name, is_facilitator,"
-                    " created_at) VALUES (1, 'ana', 'Ana', true, '2026-01-01 00:00:00')"
+                    "INSERT INTO member (community_id, platform_user_id, display_name,"
+                    " is_facilitator, created_at)"
+                    " VALUES (1, 'ana', 'Ana', true, '2026-01-01 00:00:00')"
                 )
             )
         await migrate.upgrade(database)

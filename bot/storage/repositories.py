@@ -21,6 +21,7 @@ from bot.storage.models import (
     Container,
     ContainerMembership,
     Member,
+    OrganisationType,
     OutboxMessage,
     ProcessedEvent,
     ScheduledRun,
@@ -123,6 +124,35 @@ class DirectoryRepository:
             row = (await session.exec(self._member_query(community.id, ref))).first()
             return member_info(row, community.ref.platform) if row else None
 
+    async def member_by_id(self, member_id: int) -> MemberInfo | None:
+        async with self.db.session() as session:
+            row = await session.get(Member, member_id)
+            if row is None:
+                return None
+            community = await session.get(Community, row.community_id)
+            assert community is not None
+            return member_info(row, community.platform)
+
+    async def community_by_id(self, community_id: int) -> CommunityInfo | None:
+        async with self.db.session() as session:
+            row = await session.get(Community, community_id)
+            return community_info(row) if row else None
+
+    async def facilitators(self, community_id: int) -> list[MemberInfo]:
+        async with self.db.session() as session:
+            community = await session.get(Community, community_id)
+            assert community is not None
+            statement = select(Member).where(
+                Member.community_id == community_id, col(Member.is_facilitator).is_(True)
+            )
+            return [
+                member_info(m, community.platform) for m in (await session.exec(statement)).all()
+            ]
+
+    async def profile(self, member_id: int) -> Member | None:
+        async with self.db.session() as session:
+            return await session.get(Member, member_id)
+
     async def set_facilitator(self, member_id: int, value: bool) -> None:
         async with self.db.session() as session:
             await session.exec(
@@ -198,6 +228,80 @@ class ContainerRepository:
                 )
             )
             return container
+
+    async def get(self, container_id: int) -> Container | None:
+        async with self.db.session() as session:
+            return await session.get(Container, container_id)
+
+    async def last_in_channel(self, community_id: int, channel_id: str) -> Container | None:
+        """The newest container of a channel, closed or not (to explain a closed one)."""
+        async with self.db.session() as session:
+            statement = (
+                select(Container)
+                .where(Container.community_id == community_id, Container.channel_id == channel_id)
+                .order_by(col(Container.created_at).desc(), col(Container.id).desc())
+                .limit(1)
+            )
+            return (await session.exec(statement)).first()
+
+    async def update(self, container_id: int, **values: Any) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(Container).where(col(Container.id) == container_id).values(**values)
+            )
+
+    async def join(
+        self, container_id: int, member_id: int, now: datetime, role: str = "member"
+    ) -> bool:
+        """Add a member (or bring back one who left); False when they were already in."""
+        async with self.db.session() as session:
+            statement = select(ContainerMembership).where(
+                ContainerMembership.container_id == container_id,
+                ContainerMembership.member_id == member_id,
+            )
+            existing = (await session.exec(statement)).first()
+            if existing is None:
+                session.add(
+                    ContainerMembership(
+                        container_id=container_id, member_id=member_id, role=role, joined_at=now
+                    )
+                )
+                return True
+            if existing.left_at is None:
+                return False
+            existing.left_at = None
+            existing.joined_at = now
+            session.add(existing)
+            return True
+
+    async def leave(self, container_id: int, member_id: int, now: datetime) -> bool:
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(ContainerMembership)
+                .where(
+                    col(ContainerMembership.container_id) == container_id,
+                    col(ContainerMembership.member_id) == member_id,
+                    col(ContainerMembership.left_at).is_(None),
+                )
+                .values(left_at=now)
+            )
+            return bool(result.rowcount)
+
+    async def of_member(self, member_id: int) -> list[Container]:
+        async with self.db.session() as session:
+            statement = (
+                select(Container)
+                .join(
+                    ContainerMembership, col(ContainerMembership.container_id) == col(Container.id)
+                )
+                .where(
+                    ContainerMembership.member_id == member_id,
+                    col(ContainerMembership.left_at).is_(None),
+                    Container.state != "closed",
+                )
+                .order_by(col(Container.created_at))
+            )
+            return list((await session.exec(statement)).all())
 
     async def members(self, container_id: int) -> list[tuple[Member, ContainerMembership]]:
         async with self.db.session() as session:
@@ -365,6 +469,7 @@ async def update_member_profile(
     organisation: str | None = None,
     organisation_type: str | None = None,
     timezone: str | None = None,
+    topics: str | None = None,
 ) -> None:
     """Set the profile fields given (None leaves a field as it is)."""
     values = {
@@ -373,6 +478,7 @@ async def update_member_profile(
             ("organisation", organisation),
             ("organisation_type", organisation_type),
             ("timezone", timezone),
+            ("topics", topics),
         )
         if value is not None
     }
@@ -380,3 +486,49 @@ async def update_member_profile(
         return
     async with db.session() as session:
         await session.exec(update(Member).where(col(Member.id) == member_id).values(**values))
+
+
+async def set_member_pause(db: Database, member_id: int, until: datetime | None) -> None:
+    async with db.session() as session:
+        await session.exec(
+            update(Member).where(col(Member.id) == member_id).values(paused_until=until)
+        )
+
+
+class OrganisationTypeRepository:
+    """The community's list of organisation types, seeded with defaults on first use."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def names(self, community_id: int, defaults: tuple[str, ...]) -> list[str]:
+        async with self.db.session() as session:
+            statement = select(OrganisationType.name).where(
+                OrganisationType.community_id == community_id
+            )
+            found = list((await session.exec(statement)).all())
+            if found:
+                return sorted(found)
+            for name in defaults:
+                await insert_ignoring_duplicates(
+                    session, OrganisationType, {"community_id": community_id, "name": name}
+                )
+            return sorted(defaults)
+
+    async def add(self, community_id: int, name: str) -> bool:
+        async with self.db.session() as session:
+            return await insert_ignoring_duplicates(
+                session, OrganisationType, {"community_id": community_id, "name": name}
+            )
+
+    async def remove(self, community_id: int, name: str) -> bool:
+        from sqlalchemy import delete
+
+        async with self.db.session() as session:
+            result = await session.exec(
+                delete(OrganisationType).where(
+                    col(OrganisationType.community_id) == community_id,
+                    col(OrganisationType.name) == name,
+                )
+            )
+            return bool(result.rowcount)

@@ -72,6 +72,8 @@ class TrustAnswer(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id")
     item: str = Field(max_length=32)
     score: int
+    # The optional "what would move your rating up one point?" answer (item "improve").
+    note: str = Field(default="", sa_type=Text)
     at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -93,3 +95,41 @@ class OrganisationType(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id", index=True)
     name: str = Field(max_length=64)
+
+
+class ClosingReflection(SQLModel, table=True):
+    """A member's closing reflection on a container; private to them unless shared."""
+
+    __table_args__ = (UniqueConstraint("container_id", "member_id", name="uq_closing_reflection"),)
+    id: int | None = Field(default=None, primary_key=True)
+    container_id: int = Field(foreign_key="container.id", index=True)
+    member_id: int = Field(foreign_key="member.id")
+    take_away: str = Field(default="", sa_type=Text)
+    advice: str = Field(default="", sa_type=Text)
+    share_with_facilitators: bool = False
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CustomPrompt(SQLModel, table=True):
+    """A facilitator's own dialogue prompt, added to the bank for their community."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    purpose: str = Field(max_length=32)
+    text: str = Field(sa_type=Text)
+    added_by: int = Field(foreign_key="member.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+
+
+class PromptSchedule(SQLModel, table=True):
+    """Post a prompt of a purpose into a container on a cadence."""
+
+    __table_args__ = (UniqueConstraint("container_id", name="uq_prompt_schedule"),)
+    id: int | None = Field(default=None, primary_key=True)
+    container_id: int = Field(foreign_key="container.id")
+    purpose: str = Field(max_length=32)
+    every_days: int
+    weekday: str = Field(max_length=3)
+    hour: int
+    minute: int
+    active: bool = True

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 00:11:27.737798
+Create Date: 2026-11-23 00:13:39.130654
 """
 
 from collections.abc import Sequence
@@ -39,6 +39,29 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "customprompt",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("added_by", sa.Integer(), nullable=False),
+        sa.Column("at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["added_by"],
+            ["member.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["community.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("customprompt", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_customprompt_community_id"), ["community_id"], unique=False
+        )
+
+    op.create_table(
         "agreement",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("container_id", sa.Integer(), nullable=False),
@@ -61,6 +84,48 @@ def upgrade() -> None:
             batch_op.f("ix_agreement_container_id"), ["container_id"], unique=False
         )
 
+    op.create_table(
+        "closingreflection",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("container_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("take_away", sa.Text(), nullable=False),
+        sa.Column("advice", sa.Text(), nullable=False),
+        sa.Column("share_with_facilitators", sa.Boolean(), nullable=False),
+        sa.Column("at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["container_id"],
+            ["container.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["member.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("container_id", "member_id", name="uq_closing_reflection"),
+    )
+    with op.batch_alter_table("closingreflection", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_closingreflection_container_id"), ["container_id"], unique=False
+        )
+
+    op.create_table(
+        "promptschedule",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("container_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("every_days", sa.Integer(), nullable=False),
+        sa.Column("weekday", sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+        sa.Column("hour", sa.Integer(), nullable=False),
+        sa.Column("minute", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["container_id"],
+            ["container.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("container_id", name="uq_prompt_schedule"),
+    )
     op.create_table(
         "purposeversion",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -179,6 +244,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("item", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
         sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False, server_default=""),
         sa.Column("at", bot.storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["member_id"],
@@ -258,10 +324,19 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_purposeversion_container_id"))
 
     op.drop_table("purposeversion")
+    op.drop_table("promptschedule")
+    with op.batch_alter_table("closingreflection", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_closingreflection_container_id"))
+
+    op.drop_table("closingreflection")
     with op.batch_alter_table("agreement", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_agreement_container_id"))
 
     op.drop_table("agreement")
+    with op.batch_alter_table("customprompt", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_customprompt_community_id"))
+
+    op.drop_table("customprompt")
     with op.batch_alter_table("organisationtype", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_organisationtype_community_id"))
 

@@ -1,0 +1,264 @@
+"""Queries for purposes, working agreements, trust pulses, shares and closing reflections."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+
+from bot.storage.db import Database
+from bot.storage.models import (
+    Agreement,
+    AgreementVote,
+    ClosingReflection,
+    Member,
+    PurposeAgreement,
+    PurposeVersion,
+    Share,
+    TrustAnswer,
+    TrustPulse,
+)
+from bot.storage.repositories import insert_ignoring_duplicates
+
+
+class PurposeRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def propose(self, container_id: int, text: str, by: int, now: datetime) -> PurposeVersion:
+        async with self.db.session() as session:
+            version = PurposeVersion(
+                container_id=container_id, text=text, proposed_by=by, proposed_at=now
+            )
+            session.add(version)
+            await session.flush()
+            assert version.id is not None
+            session.add(PurposeAgreement(purpose_id=version.id, member_id=by, at=now))
+            return version
+
+    async def get(self, purpose_id: int) -> PurposeVersion | None:
+        async with self.db.session() as session:
+            return await session.get(PurposeVersion, purpose_id)
+
+    async def respond(
+        self, purpose_id: int, member_id: int, now: datetime, comment: str = ""
+    ) -> None:
+        """Record an agreement (no comment) or a comment; a second response replaces the first."""
+        async with self.db.session() as session:
+            await session.exec(
+                delete(PurposeAgreement).where(
+                    col(PurposeAgreement.purpose_id) == purpose_id,
+                    col(PurposeAgreement.member_id) == member_id,
+                )
+            )
+            session.add(
+                PurposeAgreement(
+                    purpose_id=purpose_id, member_id=member_id, at=now, comment=comment
+                )
+            )
+
+    async def agreed_by(self, purpose_id: int) -> list[str]:
+        async with self.db.session() as session:
+            statement = (
+                select(Member.display_name)
+                .join(PurposeAgreement, col(PurposeAgreement.member_id) == col(Member.id))
+                .where(PurposeAgreement.purpose_id == purpose_id, PurposeAgreement.comment == "")
+                .order_by(col(PurposeAgreement.at))
+            )
+            return list((await session.exec(statement)).all())
+
+    async def comments(self, purpose_id: int) -> list[tuple[str, str]]:
+        async with self.db.session() as session:
+            statement = (
+                select(Member.display_name, PurposeAgreement.comment)
+                .join(PurposeAgreement, col(PurposeAgreement.member_id) == col(Member.id))
+                .where(PurposeAgreement.purpose_id == purpose_id, PurposeAgreement.comment != "")
+            )
+            return [(name, text) for name, text in (await session.exec(statement)).all()]
+
+    async def mark_agreed(self, purpose_id: int, now: datetime) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(PurposeVersion)
+                .where(col(PurposeVersion.id) == purpose_id)
+                .values(agreed_at=now)
+            )
+
+    async def history(self, container_id: int) -> list[PurposeVersion]:
+        async with self.db.session() as session:
+            statement = (
+                select(PurposeVersion)
+                .where(PurposeVersion.container_id == container_id)
+                .order_by(col(PurposeVersion.proposed_at), col(PurposeVersion.id))
+            )
+            return list((await session.exec(statement)).all())
+
+
+class AgreementRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def propose(self, container_id: int, text: str, by: int, now: datetime) -> Agreement:
+        async with self.db.session() as session:
+            agreement = Agreement(
+                container_id=container_id, text=text, proposed_by=by, proposed_at=now
+            )
+            session.add(agreement)
+            await session.flush()
+            assert agreement.id is not None
+            session.add(AgreementVote(agreement_id=agreement.id, member_id=by, at=now))
+            return agreement
+
+    async def get(self, agreement_id: int) -> Agreement | None:
+        async with self.db.session() as session:
+            return await session.get(Agreement, agreement_id)
+
+    async def vote(self, agreement_id: int, member_id: int, now: datetime) -> bool:
+        async with self.db.session() as session:
+            return await insert_ignoring_duplicates(
+                session,
+                AgreementVote,
+                {"agreement_id": agreement_id, "member_id": member_id, "at": now},
+            )
+
+    async def votes(self, agreement_id: int) -> int:
+        async with self.db.session() as session:
+            statement = select(func.count()).where(AgreementVote.agreement_id == agreement_id)
+            return int((await session.exec(statement)).one())
+
+    async def put_in_force(self, agreement_id: int, now: datetime) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(Agreement).where(col(Agreement.id) == agreement_id).values(in_force_at=now)
+            )
+
+    async def for_container(self, container_id: int) -> list[Agreement]:
+        async with self.db.session() as session:
+            statement = (
+                select(Agreement)
+                .where(Agreement.container_id == container_id)
+                .order_by(col(Agreement.proposed_at), col(Agreement.id))
+            )
+            return list((await session.exec(statement)).all())
+
+
+class PulseRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def open(
+        self, container_id: int, period: int, items: list[str], now: datetime, closes: datetime
+    ) -> TrustPulse | None:
+        """Open period `period` of a container; None when it was already opened."""
+        async with self.db.session() as session:
+            inserted = await insert_ignoring_duplicates(
+                session,
+                TrustPulse,
+                {
+                    "container_id": container_id,
+                    "period": period,
+                    "items": ",".join(items),
+                    "opened_at": now,
+                    "closes_at": closes,
+                    "closed": False,
+                },
+            )
+            if not inserted:
+                return None
+            statement = select(TrustPulse).where(
+                TrustPulse.container_id == container_id, TrustPulse.period == period
+            )
+            return (await session.exec(statement)).one()
+
+    async def get(self, pulse_id: int) -> TrustPulse | None:
+        async with self.db.session() as session:
+            return await session.get(TrustPulse, pulse_id)
+
+    async def latest(self, container_id: int) -> TrustPulse | None:
+        async with self.db.session() as session:
+            statement = (
+                select(TrustPulse)
+                .where(TrustPulse.container_id == container_id)
+                .order_by(col(TrustPulse.period).desc())
+                .limit(1)
+            )
+            return (await session.exec(statement)).first()
+
+    async def all_for(self, container_id: int) -> list[TrustPulse]:
+        async with self.db.session() as session:
+            statement = (
+                select(TrustPulse)
+                .where(TrustPulse.container_id == container_id)
+                .order_by(col(TrustPulse.period))
+            )
+            return list((await session.exec(statement)).all())
+
+    async def close(self, pulse_id: int) -> bool:
+        """Close a pulse; False when it was already closed (the close runs once)."""
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(TrustPulse)
+                .where(col(TrustPulse.id) == pulse_id, col(TrustPulse.closed).is_(False))
+                .values(closed=True)
+            )
+            return bool(result.rowcount)
+
+    async def answer(
+        self, pulse_id: int, member_id: int, item: str, score: int, now: datetime
+    ) -> None:
+        """Store a rating; a second rating of the same item replaces the first."""
+        async with self.db.session() as session:
+            await session.exec(
+                delete(TrustAnswer).where(
+                    col(TrustAnswer.pulse_id) == pulse_id,
+                    col(TrustAnswer.member_id) == member_id,
+                    col(TrustAnswer.item) == item,
+                )
+            )
+            session.add(
+                TrustAnswer(pulse_id=pulse_id, member_id=member_id, item=item, score=score, at=now)
+            )
+
+    async def answers(self, pulse_id: int) -> list[TrustAnswer]:
+        async with self.db.session() as session:
+            statement = select(TrustAnswer).where(TrustAnswer.pulse_id == pulse_id)
+            return list((await session.exec(statement)).all())
+
+
+class ShareRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, share: Share) -> None:
+        async with self.db.session() as session:
+            session.add(share)
+
+    async def outcomes_since(self, container_id: int, since: datetime) -> dict[str, int]:
+        async with self.db.session() as session:
+            statement = (
+                select(Share.outcome, func.count())
+                .where(Share.container_id == container_id, col(Share.at) >= since)
+                .group_by(col(Share.outcome))
+            )
+            return {outcome: int(n) for outcome, n in (await session.exec(statement)).all()}
+
+
+class ClosingRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def save(self, reflection: ClosingReflection) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                delete(ClosingReflection).where(
+                    col(ClosingReflection.container_id) == reflection.container_id,
+                    col(ClosingReflection.member_id) == reflection.member_id,
+                )
+            )
+            session.add(reflection)
+
+    async def count(self, container_id: int) -> int:
+        async with self.db.session() as session:
+            statement = select(func.count()).where(ClosingReflection.container_id == container_id)
+            return int((await session.exec(statement)).one())

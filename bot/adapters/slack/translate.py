@@ -181,6 +181,8 @@ REQUIRED_EVENT_FIELDS: dict[str, tuple[str, ...]] = {
 
 def problem(body: dict[str, Any]) -> str | None:
     """What makes a payload unusable (a short reason for the log), or None when it is fine."""
+    if body.get("type") == "url_verification" or body.get("ssl_check"):
+        return None
     if not team_of(body):
         return "no team id"
     kind = body.get("type")

@@ -41,7 +41,10 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
-    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    # Queued answers per method: a Failure is returned, None lets that call through.
+    failures: dict[str, list[Failure | None]] = field(default_factory=dict)
+    # Parallel to `calls`: whether the call was answered ok.
+    accepted: list[bool] = field(default_factory=list)
     acks: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
     url: str = ""
     _runner: web.AppRunner | None = None
@@ -101,6 +104,12 @@ class FakeSlack:
 
     # -- handlers ------------------------------------------------------------------------
 
+    def next_failure(self, method: str) -> Failure | None:
+        queued = self.failures.get(method)
+        failure = queued.pop(0) if queued else None
+        self.accepted.append(failure is None)
+        return failure
+
     async def record(self, method: str, body: dict[str, Any]) -> None:
         self.calls.append(Call(method, body))
         self.check(method, body)
@@ -110,10 +119,9 @@ class FakeSlack:
     async def api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await read_body(request)
+        failure = self.next_failure(method)
         await self.record(method, body)
-        queued = self.failures.get(method)
-        if queued:
-            failure = queued.pop(0)
+        if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
@@ -122,16 +130,16 @@ class FakeSlack:
 
     async def upload(self, request: web.Request) -> web.Response:
         data = await request.read()
+        self.accepted.append(True)
         await self.record("upload", {"file": request.match_info["file"], "bytes": len(data)})
         return web.Response(text=f"OK - {len(data)}")
 
     async def response_url(self, request: web.Request) -> web.Response:
         body = await read_body(request)
         body["_id"] = request.match_info["id"]
+        failure = self.next_failure("response_url")
         await self.record("response_url", body)
-        queued = self.failures.get("response_url")
-        if queued:
-            failure = queued.pop(0)
+        if failure is not None:
             return web.Response(status=failure.status, text=failure.error)
         return web.Response(text="ok")
 
@@ -176,7 +184,9 @@ class FakeSlack:
             case "files.getUploadURLExternal":
                 return {"ok": True, "upload_url": f"{self.url}/upload/F{n}", "file_id": f"F{n}"}
             case "files.completeUploadExternal":
-                return {"ok": True, "files": [{"id": f["id"]} for f in body.get("files", [])]}
+                files = body.get("files", [])
+                files = json.loads(files) if isinstance(files, str) else files
+                return {"ok": True, "files": [{"id": f["id"]} for f in files]}
             case "apps.connections.open":
                 return {"ok": True, "url": self.url.replace("http", "ws") + "/socket"}
         return {"ok": True}

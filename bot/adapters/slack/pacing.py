@@ -94,7 +94,8 @@ class Pacer:
 
     def rate(self, key: str) -> Rate:
         if key not in self.rates:
-            kind, _, name = key.partition(":")
+            kind, _, rest = key.partition(":")
+            name = rest.partition("@")[0]
             per_minute, burst = (
                 CHANNEL_RATE if kind == "channel" else METHOD_RATES.get(name, DEFAULT_RATE)
             )

@@ -106,9 +106,7 @@ class Slack:
         )
         return await self.post(urlencode(body).encode(), "application/x-www-form-urlencoded")
 
-    async def event(
-        self, body: dict[str, Any], *, retry_num: int | None = None
-    ) -> tuple[int, str]:
+    async def event(self, body: dict[str, Any], *, retry_num: int | None = None) -> tuple[int, str]:
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "timeout"}

@@ -96,7 +96,11 @@ async def test_owner_is_facilitator_and_container_is_announced_in_channel(slack:
 
 
 async def test_mentions_become_refs_for_facilitator_add(slack: Slack) -> None:
-    slack.fake.users["U0ADA"] = {"id": "U0ADA", "is_admin": True, "profile": {"display_name": "Ada"}}
+    slack.fake.users["U0ADA"] = {
+        "id": "U0ADA",
+        "is_admin": True,
+        "profile": {"display_name": "Ada"},
+    }
     await slack.command("help", user="U0BOB")
     await slack.command("facilitator add <@U0BOB|bob>")
     text = " ".join(slack.fake.texts_of(slack.fake.calls[-1]))

@@ -105,7 +105,11 @@ async def test_channel_post_from_the_core_goes_out_through_the_outbox(slack: Sla
 
 
 async def test_app_home_shows_the_members_containers(slack: Slack) -> None:
-    slack.fake.users["U0ADA"] = {"id": "U0ADA", "is_admin": True, "profile": {"display_name": "Ada"}}
+    slack.fake.users["U0ADA"] = {
+        "id": "U0ADA",
+        "is_admin": True,
+        "profile": {"display_name": "Ada"},
+    }
     await slack.command('container create Maths leads --purpose "Fractions"')
     await slack.event(fixture("event_app_home_opened"))
     (published,) = slack.fake.of("views.publish")

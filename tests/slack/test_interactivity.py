@@ -94,8 +94,7 @@ async def test_select_sends_every_chosen_value(slack: Slack) -> None:
     payload = click(slack, "demo.vote")
     action = payload["actions"][0]
     action.pop("value")
-    action.update(type="multi_static_select",
-                  selected_options=[{"value": "a"}, {"value": "b"}])
+    action.update(type="multi_static_select", selected_options=[{"value": "a"}, {"value": "b"}])
     await slack.interact(payload)
     assert seen[0].values == ("a", "b") and seen[0].value == "a"
 
@@ -113,7 +112,9 @@ async def test_form_opens_as_modal_with_context_in_metadata(slack: Slack) -> Non
     assert opened["trigger_id"] == fixture("block_actions")["trigger_id"]
     assert view["callback_id"] == "trellis:demo.reflect"
     assert json.loads(view["private_metadata"]) == {
-        "form": "demo.reflect", "context": "container:7", "channel": "C0MATHS"
+        "form": "demo.reflect",
+        "context": "container:7",
+        "channel": "C0MATHS",
     }
     assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == ["what", "mood"]
     assert "Tell us &lt;b&gt;" in " ".join(slack.fake.texts("views.open"))

@@ -91,7 +91,8 @@ async def test_split_message_resumes_instead_of_posting_parts_twice(slack: Slack
         await slack.adapter.sender.deliver(TEAM, MATHS, message)
     await slack.adapter.sender.deliver(TEAM, MATHS, message)  # the outbox's retry
     accepted = [
-        c.body for c, ok in zip(slack.fake.calls, slack.fake.accepted, strict=True)
+        c.body
+        for c, ok in zip(slack.fake.calls, slack.fake.accepted, strict=True)
         if c.method == "chat.postMessage" and ok
     ]
     starts = [p["blocks"][0]["text"]["text"][:7] for p in accepted]

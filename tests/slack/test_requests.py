@@ -107,8 +107,11 @@ async def test_interaction_missing_actions_gets_400(slack: Slack) -> None:
 
 
 async def test_url_verification_answers_the_challenge(slack: Slack) -> None:
-    body = {"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-            "type": "url_verification"}
+    body = {
+        "token": "x",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        "type": "url_verification",
+    }
     status, text = await slack.event(body)
     assert status == 200 and "3eZbrw1aBm2rZg" in text
 

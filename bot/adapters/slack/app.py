@@ -290,14 +290,14 @@ class SlackAdapter:
         if not isinstance(bolt_request.body, dict):
             log.warning("refused a Slack request: body is not an object")
             return web.Response(status=400, text="body is not an object")
-        problem = translate.problem(bolt_request.body)
-        if problem is not None:
+        shape = translate.problem(bolt_request.body)
+        if shape is not None:
             # Bolt's own argument building fails on some shapes, so they never reach it; a
             # forged one is still told 401, as Bolt would.
             if not self.verifier.is_valid_request(bolt_request.raw_body, dict(request.headers)):
                 return web.Response(status=401, text="invalid signature")
-            log.warning("refused a Slack request: %s", problem)
-            return web.Response(status=400, text=problem)
+            log.warning("refused a Slack request: %s", shape)
+            return web.Response(status=400, text=shape)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     def web_app(self) -> web.Application:

@@ -43,6 +43,10 @@ def parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="print the schema revision the database is at")
 
     commands.add_parser("doctor", help="check the configuration and the database, then exit")
+
+    from bot.adapters.slack.commands import add_parser as add_slack_parser
+
+    add_slack_parser(commands)
     return root
 
 
@@ -66,6 +70,10 @@ async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
         clock = SimulatedClock(SystemClock().now())
         async with lifespan(settings, clock) as trellis:
             return await ConsoleCommunity(trellis, clock).run()
+    if list(platforms) == ["slack"]:
+        from bot.adapters.slack.run import run_slack
+
+        return await run_slack(settings)
     missing = [p for p in platforms if p != "console"]
     print(
         f"trellis: the {', '.join(missing)} adapter is not available in this build", file=sys.stderr
@@ -107,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser().print_help()
         return 0
+    if args.command == "slack":
+        from bot.adapters.slack.commands import run as run_slack_command
+
+        return run_slack_command(args)
     try:
         settings = load_settings()
         platforms: list[str] = (

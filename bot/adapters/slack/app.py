@@ -1,0 +1,306 @@
+"""The Slack adapter: a Bolt AsyncApp whose listeners translate, dispatch and answer.
+
+Listeners ack first (Slack gives 3 s), then do the work. The one exception is a modal
+submission, which waits up to `VIEW_BUDGET` for the core so that a problem with a field can
+be shown on the modal itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.response import BoltResponse
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import forms, translate
+from bot.adapters.slack.home import home_message, home_view
+from bot.adapters.slack.members import MemberCache
+from bot.adapters.slack.outbound import SlackSender
+from bot.adapters.slack.pacing import Pacer, SendFailed
+from bot.adapters.slack.replies import OPEN_FORM, Origin, open_form, send_replies
+from bot.app import Trellis
+from bot.config import Settings
+from bot.core import codec
+from bot.core.events import Actor, Event, FormSubmitted
+from bot.core.messages import Form, Message, Outgoing, Reply
+
+log = logging.getLogger(__name__)
+VIEW_BUDGET = 2.5
+EVENTS_PATH = "/slack/events"
+Ack = Callable[..., Awaitable[Any]]
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(self, trellis: Trellis, settings: Settings, pacer: Pacer | None = None):
+        self.trellis = trellis
+        self.settings = settings
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token, base_url=settings.slack_api_url
+        )
+        self.sender = SlackSender(self.client, pacer or Pacer())
+        self.members = MemberCache(self.sender, trellis.clock)
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret or "",
+            name="trellis",
+        )
+        self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
+        self.home_seen: set[tuple[str, str]] = set()
+        self.inflight = 0
+        self.settled = asyncio.Event()
+        self.settled.set()
+        trellis.outbox.attach(self.sender)
+        self.register()
+
+    def register(self) -> None:
+        bolt = self.bolt
+        bolt.middleware(self.guard)
+        bolt.command("/trellis")(self.on_command)
+        bolt.event("message")(self.on_message)
+        bolt.event("reaction_added")(self.on_reaction)
+        bolt.event("member_joined_channel")(self.on_membership)
+        bolt.event("member_left_channel")(self.on_membership)
+        bolt.event("app_home_opened")(self.on_home_opened)
+        bolt.action(re.compile(".*"))(self.on_action)
+        bolt.view_submission(re.compile(".*"))(self.on_view)
+        bolt.error(self.on_error)
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def working(self, what: str) -> AsyncIterator[None]:
+        """Count work in progress (tests wait for it) and keep any failure to a log line."""
+        self.inflight += 1
+        self.settled.clear()
+        try:
+            yield
+        except Exception:
+            log.exception("failed while handling a Slack %s", what)
+        finally:
+            self.inflight -= 1
+            if self.inflight == 0:
+                self.settled.set()
+
+    async def settle(self, timeout: float = 10.0) -> None:
+        """Wait until every acknowledged request has been fully handled."""
+        await asyncio.wait_for(self.settled.wait(), timeout)
+
+    async def guard(
+        self, body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Refuse payloads we cannot use, or from a workspace this token is not installed in."""
+        problem = translate.problem(body)
+        if problem is not None:
+            log.warning("refused a Slack request: %s", problem)
+            return BoltResponse(status=400, body=problem)
+        result = context.authorize_result
+        team = translate.team_of(body)
+        if result is not None and result.team_id and team != result.team_id:
+            log.warning("refused a Slack request from unknown workspace %s", team[:20])
+            return BoltResponse(status=403, body="unknown workspace")
+        await next()
+        return None
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("Slack request failed: %s (%s)", type(error).__name__, error)
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    async def dispatch(self, event: Event, origin: Origin) -> None:
+        replies = await self.trellis.handle(event)
+        await send_replies(self.sender, origin, replies)
+        await self.trellis.outbox.drain()
+        await self.refresh_home(origin.team, event.actor)
+
+    async def refresh_home(self, team: str, actor: Actor) -> None:
+        """Keep a Home tab the member has looked at up to date after they changed things."""
+        if (team, actor.ref.external_id) in self.home_seen:
+            await self.publish_home(team, actor)
+
+    async def publish_home(self, team: str, actor: Actor) -> None:
+        self.home_seen.add((team, actor.ref.external_id))
+        message = await home_message(self.trellis, translate.community(team), actor)
+        try:
+            await self.sender.publish_home(team, actor.ref.external_id, home_view(message))
+        except SendFailed as problem:
+            log.warning("could not publish the Home of %s: %s", actor.ref.external_id, problem)
+
+    # -- listeners -----------------------------------------------------------------------
+
+    async def on_command(self, ack: Ack, body: dict[str, Any]) -> None:
+        async with self.working("slash command"):
+            await ack()
+            team, user = body["team_id"], body["user_id"]
+            actor = await self.members.actor(team, user)
+            origin = Origin(
+                team,
+                user,
+                channel_id=body.get("channel_id"),
+                response_url=body.get("response_url"),
+                trigger_id=body.get("trigger_id"),
+            )
+            await self.dispatch(translate.command_invoked(body, actor), origin)
+
+    async def on_message(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        async with self.working("message"):
+            if not translate.is_spoken(event, context.bot_user_id):
+                return
+            team = translate.team_of(body)
+            actor = await self.members.actor(team, event["user"])
+            posted = translate.message_posted(team, event, actor, body.get("event_id"))
+            await self.dispatch(posted, Origin(team, event["user"], channel_id=event["channel"]))
+
+    async def on_reaction(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        async with self.working("reaction"):
+            team = translate.team_of(body)
+            actor = await self.members.actor(team, event["user"])
+            reaction = translate.reaction_added(team, event, actor, body.get("event_id"))
+            if reaction is not None:
+                channel = event["item"]["channel"]
+                await self.dispatch(reaction, Origin(team, event["user"], channel_id=channel))
+
+    async def on_membership(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        async with self.working(event.get("type", "membership")):
+            team = translate.team_of(body)
+            actor = await self.members.actor(team, event["user"])
+            change = translate.membership(team, event, actor, body.get("event_id"))
+            await self.dispatch(change, Origin(team, event["user"], channel_id=event["channel"]))
+
+    async def on_home_opened(self, body: dict[str, Any], event: dict[str, Any]) -> None:
+        async with self.working("app_home_opened"):
+            if event.get("tab", "home") != "home":
+                return
+            team = translate.team_of(body)
+            await self.publish_home(team, await self.members.actor(team, event["user"]))
+
+    async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
+        async with self.working("button"):
+            await ack()
+            team, user = translate.team_of(body), translate.user_of(body)
+            action = body["actions"][0]
+            channel = (body.get("channel") or {}).get("id")
+            origin = Origin(
+                team,
+                user,
+                channel_id=channel,
+                response_url=body.get("response_url"),
+                trigger_id=body.get("trigger_id"),
+            )
+            if action.get("action_id") == OPEN_FORM:
+                await self.reopen_form(origin, str(action.get("value", "")))
+                return
+            actor = await self.members.actor(team, user)
+            await self.dispatch(translate.action_chosen(body, action, actor), origin)
+
+    async def reopen_form(self, origin: Origin, value: str) -> None:
+        try:
+            form = codec.loads_message(value).form
+        except (ValueError, KeyError, TypeError, AssertionError):
+            log.warning("refused an open-form button with a bad value")
+            return
+        if isinstance(form, Form):
+            await open_form(self.sender, origin, Message(form=form))
+
+    async def on_view(self, ack: Ack, body: dict[str, Any]) -> None:
+        async with self.working("modal submission"):
+            view = body["view"]
+            team, user = translate.team_of(body), translate.user_of(body)
+            try:
+                submission = forms.read_submission(view)
+            except ValueError as problem:
+                log.warning("refused a modal submission: %s", problem)
+                await ack()
+                return
+            origin = Origin(team, user, channel_id=submission.channel_id)
+            task = asyncio.ensure_future(self.submit(team, user, submission))
+            try:
+                replies = await asyncio.wait_for(asyncio.shield(task), VIEW_BUDGET)
+            except TimeoutError:
+                await ack()
+                await send_replies(self.sender, origin, await task)
+                await self.trellis.outbox.drain()
+                return
+            replies = await self.answer_modal(ack, view, submission, replies)
+            await send_replies(self.sender, origin, replies)
+            await self.trellis.outbox.drain()
+            await self.refresh_home(team, await self.members.actor(team, user))
+
+    async def submit(self, team: str, user: str, submission: forms.Submission) -> list[Outgoing]:
+        actor = await self.members.actor(team, user)
+        event = FormSubmitted(
+            community=translate.community(team),
+            actor=actor,
+            channel=translate.channel(submission.channel_id),
+            form_id=submission.form_id,
+            values=submission.values,
+            context=submission.context,
+        )
+        return await self.trellis.handle(event)
+
+    async def answer_modal(
+        self,
+        ack: Ack,
+        view: dict[str, Any],
+        submission: forms.Submission,
+        replies: list[Outgoing],
+    ) -> list[Outgoing]:
+        """Ack the modal: field errors stay on it, a next form replaces it; returns the rest."""
+        if len(replies) == 1 and isinstance(replies[0].target, Reply):
+            message = replies[0].message
+            mapped = forms.field_error(message.plain_text(), forms.field_names(view))
+            if mapped is not None and message.form is None:
+                await ack(response_action="errors", errors={mapped[0]: mapped[1][:2000]})
+                return []
+        for index, outgoing in enumerate(replies):
+            form = outgoing.message.form
+            if form is not None:
+                intro = Message(outgoing.message.blocks) if outgoing.message.blocks else None
+                try:
+                    following = forms.modal(form, submission.channel_id, intro)
+                except ValueError:
+                    break
+                await ack(response_action="update", view=following)
+                return replies[:index] + replies[index + 1 :]
+        await ack()
+        return replies
+
+    # -- serving -------------------------------------------------------------------------
+
+    async def handle_http(self, request: web.Request) -> web.Response:
+        """Bolt's aiohttp adapter, plus a 400 for bodies it cannot parse (it would raise)."""
+        try:
+            bolt_request = await to_bolt_request(request)
+        except Exception as problem:  # Bolt parses while building: any shape can fail it
+            log.warning("refused a Slack request: unreadable body (%s)", type(problem).__name__)
+            return web.Response(status=400, text="unreadable body")
+        if not isinstance(bolt_request.body, dict):
+            log.warning("refused a Slack request: body is not an object")
+            return web.Response(status=400, text="body is not an object")
+        shape = translate.problem(bolt_request.body)
+        if shape is not None:
+            # Bolt's own argument building fails on some shapes, so they never reach it; a
+            # forged one is still told 401, as Bolt would.
+            if not self.verifier.is_valid_request(bolt_request.raw_body, dict(request.headers)):
+                return web.Response(status=401, text="invalid signature")
+            log.warning("refused a Slack request: %s", shape)
+            return web.Response(status=400, text=shape)
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    def web_app(self) -> web.Application:
+        application = web.Application()
+        application.router.add_post(EVENTS_PATH, self.handle_http)
+        return application

@@ -1,0 +1,150 @@
+"""Everything Trellis says on Slack goes out here, through the one pacer.
+
+`SlackSender` is also the outbox's Transport: DMs and channel posts stored by the core are
+delivered with `deliver`. A message split into several posts remembers how far it got, so
+a retry by the outbox resumes there instead of posting the first parts twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.adapters.slack.pacing import Pacer, SendFailed, Transient
+from bot.adapters.slack.render import SlackBlock, render
+from bot.core import codec
+from bot.core.messages import Message, ToChannel, ToMember
+from bot.core.refs import CommunityRef
+from bot.delivery.transport import DeliveryError
+
+log = logging.getLogger(__name__)
+REMEMBERED_PARTIAL = 1000
+
+
+class SlackSender:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, pacer: Pacer) -> None:
+        self.client = client
+        self.pacer = pacer
+        # Message digest -> posts already sent, for messages interrupted half way.
+        self.progress: OrderedDict[str, int] = OrderedDict()
+
+    # -- the outbox's Transport ----------------------------------------------------------
+
+    async def deliver(
+        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
+    ) -> None:
+        team = community.external_id
+        channel = (
+            target.channel.external_id
+            if isinstance(target, ToChannel)
+            else target.member.external_id
+        )
+        digest = hashlib.sha256(
+            f"{team}|{codec.dumps(target)}|{codec.dumps(message)}".encode()
+        ).hexdigest()
+        try:
+            await self.post(team, channel, message, skip=self.progress.get(digest, 0), key=digest)
+        except SendFailed as problem:
+            raise DeliveryError(problem.reason, retry_after=problem.retry_after) from None
+        self.progress.pop(digest, None)
+
+    # -- posting -------------------------------------------------------------------------
+
+    async def post(
+        self, team: str, channel: str, message: Message, *, skip: int = 0, key: str = ""
+    ) -> None:
+        """Post a message (split as needed) and upload its images; DMs take a user id."""
+        rendered = render(message)
+        for index, (text, blocks) in enumerate(rendered.posts):
+            if index < skip:
+                continue
+            await self.call(team, "chat.postMessage", channel, text=text, blocks=blocks)
+            if key:
+                self.progress[key] = index + 1
+                while len(self.progress) > REMEMBERED_PARTIAL:
+                    self.progress.popitem(last=False)
+        if rendered.images:
+            room = await self.conversation(team, channel)
+            for offset, image in enumerate(rendered.images, start=len(rendered.posts)):
+                if offset < skip:
+                    continue
+                await self.pacer.call(
+                    team,
+                    "files.upload",
+                    lambda image=image: self.client.files_upload_v2(  # type: ignore[misc]
+                        channel=room, content=image.png, filename=image.filename, alt_txt=image.alt
+                    ),
+                    channel=room,
+                )
+                if key:
+                    self.progress[key] = offset + 1
+
+    async def post_ephemeral(self, team: str, channel: str, user: str, message: Message) -> None:
+        for text, blocks in render(message).posts:
+            await self.call(
+                team, "chat.postEphemeral", channel, user=user, text=text, blocks=blocks
+            )
+
+    async def respond(self, team: str, url: str, message: Message, *, ephemeral: bool) -> None:
+        """Answer through a response_url (works in any channel, even without the bot in it)."""
+        hook = AsyncWebhookClient(url)
+        for text, blocks in render(message).posts:
+            body = {
+                "response_type": "ephemeral" if ephemeral else "in_channel",
+                "replace_original": False,
+                "text": text,
+                "blocks": blocks,
+            }
+
+            async def send(body: dict[str, Any] = body) -> None:
+                answer = await hook.send_dict(body)
+                if answer.status_code == 429 or answer.status_code >= 500:
+                    raise Transient(answer.status_code)
+                if answer.status_code >= 400:
+                    raise SendFailed(f"response_url: HTTP {answer.status_code} {answer.body[:80]}")
+
+            await self.pacer.call(team, "response_url", send)
+
+    async def conversation(self, team: str, channel: str) -> str:
+        """A conversation id for a user id (files need one); other ids pass through."""
+        if not channel.startswith(("U", "W")):
+            return channel
+        return await self.open_group(team, [channel])
+
+    async def open_group(self, team: str, users: list[str]) -> str:
+        """The DM or group DM of these members with the bot (a subgroup's space)."""
+        answer = await self.call(team, "conversations.open", None, users=",".join(users))
+        return str(answer["channel"]["id"])
+
+    async def open_view(self, team: str, trigger_id: str, view: SlackBlock) -> None:
+        await self.call(team, "views.open", None, trigger_id=trigger_id, view=view)
+
+    async def publish_home(self, team: str, user: str, view: SlackBlock) -> None:
+        await self.call(team, "views.publish", None, user_id=user, view=view)
+
+    async def user_info(self, team: str, user: str) -> dict[str, Any]:
+        answer = await self.pacer.call(
+            team, "users.info", lambda: self.client.users_info(user=user)
+        )
+        user_data = answer.get("user")
+        return user_data if isinstance(user_data, dict) else {}
+
+    async def call(self, team: str, method: str, channel: str | None, **body: Any) -> Any:
+        """A Web API call as JSON, paced; `channel` is the pacing channel (and sent as such)."""
+        if channel is not None:
+            body["channel"] = channel
+        if not body.get("blocks", True):
+            body.pop("blocks")
+        return await self.pacer.call(
+            team,
+            method,
+            lambda: self.client.api_call(method, json=body),
+            channel=channel,
+        )

@@ -1,0 +1,269 @@
+"""A loopback fake of Slack's Web API, response_url, file uploads and Socket Mode socket.
+
+It records every call, checks what Trellis sends against Slack's Block Kit limits and for
+unescaped member text (any `<` or `>` in a text field could ping or disguise a link), and
+can be told to answer 429 with Retry-After, 500, or an error such as expired_trigger_id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import WSMsgType, web
+
+TEAM = "T0TRELLIS"
+BOT_USER = "UBOT"
+MESSAGE_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"}
+VIEW_METHODS = {"views.open", "views.publish", "views.update"}
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+
+
+@dataclass
+class Failure:
+    status: int
+    error: str
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    # Queued answers per method: a Failure is returned, None lets that call through.
+    failures: dict[str, list[Failure | None]] = field(default_factory=dict)
+    # Parallel to `calls`: whether the call was answered ok.
+    accepted: list[bool] = field(default_factory=list)
+    acks: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    url: str = ""
+    _runner: web.AppRunner | None = None
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+
+    # -- life ----------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self.api)
+        app.router.add_post("/upload/{file}", self.upload)
+        app.router.add_post("/response/{id}", self.response_url)
+        app.router.add_get("/socket", self.socket)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url + "/api/"
+
+    async def stop(self) -> None:
+        for ws in self._sockets:
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests use ------------------------------------------------------------------
+
+    def fail(self, method: str, status: int, error: str = "", retry_after: int | None = None):
+        """The next call of `method` fails like this (call again to queue more failures)."""
+        default = {429: "ratelimited", 500: "internal_error"}.get(status, "invalid")
+        self.failures.setdefault(method, []).append(Failure(status, error or default, retry_after))
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        return [c.body for c in self.calls if c.method == method]
+
+    def response_url_for(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    async def wait_for(self, check: Callable[[FakeSlack], bool], timeout: float = 5.0) -> None:
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: check(self)), timeout)
+
+    def texts_of(self, call: Call) -> list[str]:
+        return collect_texts(call.body, [])
+
+    def texts(self, method: str | None = None) -> list[str]:
+        """Every text string sent (in blocks, fallbacks and views), for assertions."""
+        found: list[str] = []
+        for call in self.calls:
+            if method is None or call.method == method:
+                collect_texts(call.body, found)
+        return found
+
+    # -- handlers ------------------------------------------------------------------------
+
+    def next_failure(self, method: str) -> Failure | None:
+        queued = self.failures.get(method)
+        failure = queued.pop(0) if queued else None
+        self.accepted.append(failure is None)
+        return failure
+
+    async def record(self, method: str, body: dict[str, Any]) -> None:
+        self.calls.append(Call(method, body))
+        self.check(method, body)
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        body = await read_body(request)
+        failure = self.next_failure(method)
+        await self.record(method, body)
+        if failure is not None:
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            return web.json_response(
+                {"ok": False, "error": failure.error}, status=failure.status, headers=headers
+            )
+        return web.json_response(self.answer(method, body))
+
+    async def upload(self, request: web.Request) -> web.Response:
+        data = await request.read()
+        self.accepted.append(True)
+        await self.record("upload", {"file": request.match_info["file"], "bytes": len(data)})
+        return web.Response(text=f"OK - {len(data)}")
+
+    async def response_url(self, request: web.Request) -> web.Response:
+        body = await read_body(request)
+        body["_id"] = request.match_info["id"]
+        failure = self.next_failure("response_url")
+        await self.record("response_url", body)
+        if failure is not None:
+            return web.Response(status=failure.status, text=failure.error)
+        return web.Response(text="ok")
+
+    async def socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {}})
+        async for message in ws:
+            if message.type == WSMsgType.TEXT:
+                await self.acks.put(json.loads(message.data))
+        return ws
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        for ws in self._sockets:
+            if not ws.closed:
+                await ws.send_json(envelope)
+
+    def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        n = next(self._ids)
+        match method:
+            case "auth.test":
+                return {
+                    "ok": True,
+                    "team_id": TEAM,
+                    "team": "Trellis test",
+                    "user_id": BOT_USER,
+                    "bot_id": "B0BOT",
+                    "url": "https://trellis-test.slack.com/",
+                }
+            case "chat.postMessage":
+                return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{n:06d}"}
+            case "chat.postEphemeral":
+                return {"ok": True, "message_ts": f"1700000000.{n:06d}"}
+            case "conversations.open":
+                return {"ok": True, "channel": {"id": f"D{n:08d}"}}
+            case "users.info":
+                user = body.get("user", "")
+                return {"ok": True, "user": self.users.get(user, default_user(user))}
+            case "views.open" | "views.publish" | "views.update":
+                return {"ok": True, "view": {"id": f"V{n}"}}
+            case "files.getUploadURLExternal":
+                return {"ok": True, "upload_url": f"{self.url}/upload/F{n}", "file_id": f"F{n}"}
+            case "files.completeUploadExternal":
+                files = body.get("files", [])
+                files = json.loads(files) if isinstance(files, str) else files
+                return {"ok": True, "files": [{"id": f["id"]} for f in files]}
+            case "apps.connections.open":
+                return {"ok": True, "url": self.url.replace("http", "ws") + "/socket"}
+        return {"ok": True}
+
+    # -- checks --------------------------------------------------------------------------
+
+    def check(self, method: str, body: dict[str, Any]) -> None:
+        blocks = body.get("blocks")
+        if method in VIEW_METHODS:
+            view = body.get("view") or {}
+            blocks = view.get("blocks")
+            self.limit(method, len(blocks or []) <= 100, "more than 100 blocks in a view")
+        elif method in MESSAGE_METHODS and blocks is not None:
+            self.limit(method, len(blocks) <= 50, "more than 50 blocks in a message")
+        for block in blocks or []:
+            text = (block.get("text") or {}).get("text", "")
+            if block.get("type") == "section":
+                self.limit(method, len(text) <= 3000, "section text over 3000 characters")
+                self.limit(method, len(block.get("fields") or []) <= 10, "over 10 fields")
+            if block.get("type") == "header":
+                self.limit(method, len(text) <= 150, "header over 150 characters")
+            if block.get("type") == "actions":
+                self.limit(method, len(block.get("elements", [])) <= 25, "over 25 elements")
+        for text in collect_texts(body, []):
+            self.limit(method, "<" not in text and ">" not in text, f"unescaped text {text!r}")
+
+    def limit(self, method: str, ok: bool, problem: str) -> None:
+        if not ok:
+            self.violations.append(f"{method}: {problem}")
+
+
+def default_user(user_id: str) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "team_id": TEAM,
+        "name": user_id.lower(),
+        "real_name": f"Member {user_id}",
+        "tz": "Europe/Lisbon",
+        "is_admin": False,
+        "is_owner": False,
+        "profile": {"display_name": f"member-{user_id.lower()}", "real_name": f"Member {user_id}"},
+    }
+
+
+TEXT_KEYS = {"text", "alt_text", "initial_comment", "title", "placeholder", "label"}
+
+
+def collect_texts(value: Any, found: list[str]) -> list[str]:
+    """Strings that Slack would show: `text` fields at any depth (blocks, views, fallbacks)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in TEXT_KEYS and isinstance(item, str):
+                found.append(item)
+            else:
+                collect_texts(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            collect_texts(item, found)
+    return found
+
+
+async def read_body(request: web.Request) -> dict[str, Any]:
+    """JSON, form-encoded (with JSON-encoded fields such as blocks) or query parameters."""
+    raw = await request.text()
+    body: dict[str, Any] = dict(request.query)
+    if raw.startswith("{"):
+        body.update(json.loads(raw))
+    elif raw:
+        for key, value in parse_qsl(raw, keep_blank_values=True):
+            body[key] = decode_field(value)
+    return body
+
+
+def decode_field(value: str) -> Any:
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value

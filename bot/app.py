@@ -7,7 +7,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.community import container_commands, roles
+from bot.community import (
+    agreements,
+    closing,
+    container_commands,
+    hygiene,
+    membership,
+    profiles,
+    prompts,
+    pulses,
+    purpose,
+    roles,
+    shares,
+)
+from bot.community.circle import Circles
 from bot.community.containers import ContainerService
 from bot.config import Settings
 from bot.core import help_command
@@ -20,23 +33,24 @@ from bot.delivery.outbox import Outbox
 from bot.scheduling.runner import Scheduler
 from bot.storage import migrate
 from bot.storage.db import Database
+from bot.storage.prompt_repository import PromptRepository
 from bot.storage.repositories import (
     ContainerRepository,
     DirectoryRepository,
     EventLedgerRepository,
+    OrganisationTypeRepository,
     OutboxRepository,
     ScheduleRepository,
 )
+from bot.storage.trust_repository import (
+    AgreementRepository,
+    ClosingRepository,
+    PulseRepository,
+    PurposeRepository,
+    ShareRepository,
+)
 
 log = logging.getLogger(__name__)
-
-
-def build_registry(directory: DirectoryRepository, containers: ContainerService) -> Registry:
-    registry = Registry()
-    help_command.register(registry)
-    container_commands.register(registry, containers)
-    roles.register(registry, directory)
-    return registry
 
 
 @dataclass
@@ -49,6 +63,7 @@ class Trellis:
     router: Router
     outbox: Outbox
     scheduler: Scheduler
+    membership: membership.MembershipService
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -68,14 +83,82 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     directory = DirectoryRepository(
         db, clock, timezone=settings.trellis_timezone, locale=settings.trellis_locale
     )
-    ledger = EventLedgerRepository(db, clock)
-    containers = ContainerService(ContainerRepository(db))
-    registry = build_registry(directory, containers)
-    router = Router(registry, directory, ledger, clock)
+    registry = Registry()
+    router = Router(registry, directory, EventLedgerRepository(db, clock), clock)
     outbox = Outbox(OutboxRepository(db, clock))
     scheduler = Scheduler(ScheduleRepository(db), clock)
     scheduler.after_each.append(outbox.drain)
-    return Trellis(settings, clock, db, directory, registry, router, outbox, scheduler)
+
+    containers = ContainerRepository(db)
+    purposes = PurposeRepository(db)
+    agreement_repo = AgreementRepository(db)
+    pulse_repo = PulseRepository(db)
+    circles = Circles(containers, directory)
+    container_service = ContainerService(containers, purposes, scheduler)
+    share_service = shares.ShareService(
+        container_service,
+        containers,
+        ShareRepository(db),
+        shares.parse_emoji_map(settings.trellis_outcome_emoji),
+    )
+    pulse_service = pulses.PulseService(
+        container_service,
+        containers,
+        pulse_repo,
+        circles,
+        outbox,
+        scheduler,
+        settings.trellis_min_aggregate,
+    )
+    membership_service = membership.MembershipService(
+        container_service, containers, purposes, agreement_repo
+    )
+    profile_service = profiles.ProfileService(
+        db, directory, containers, OrganisationTypeRepository(db), scheduler, outbox
+    )
+    closing_service = closing.ClosingService(
+        container_service, containers, ClosingRepository(db), circles, outbox, scheduler
+    )
+    prompt_service = prompts.PromptService(
+        container_service, containers, PromptRepository(db), circles, outbox, scheduler
+    )
+    hygiene_service = hygiene.HygieneService(
+        containers,
+        pulse_repo,
+        pulse_service,
+        share_service,
+        agreement_repo,
+        circles,
+        outbox,
+        scheduler,
+    )
+
+    help_command.register(registry)
+    roles.register(registry, directory)
+    container_commands.register(registry, container_service, containers, purposes, share_service)
+    purpose.register(registry, purpose.PurposeService(container_service, containers, purposes))
+    agreements.register(
+        registry, agreements.AgreementService(container_service, containers, agreement_repo)
+    )
+    membership.register(registry, membership_service)
+    profiles.register(registry, profile_service)
+    pulses.register(registry, pulse_service)
+    shares.register(registry, share_service)
+    prompts.register(registry, prompt_service)
+    closing.register(registry, closing_service)
+
+    scheduler.job("pulse.open", pulse_service.open_job)
+    scheduler.job("pulse.remind", pulse_service.remind_job)
+    scheduler.job("pulse.close", pulse_service.close_job)
+    scheduler.job("container.hygiene", hygiene_service.weekly_job)
+    scheduler.job("agreements.review", hygiene_service.review_job)
+    scheduler.job("facilitation.rotate", hygiene_service.rotation_job)
+    scheduler.job("container.close", closing_service.finish_job)
+    scheduler.job("prompt.post", prompt_service.job)
+    scheduler.job("member.back", profile_service.back)
+    return Trellis(
+        settings, clock, db, directory, registry, router, outbox, scheduler, membership_service
+    )
 
 
 @asynccontextmanager

@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     trellis_log_level: str | None = Field(
         default=None, description="DEBUG, INFO, WARNING…; default WARNING on the console, else INFO"
     )
+    trellis_outcome_emoji: str = Field(
+        default="white_check_mark:worked,construction:partly,x:didnt",
+        description="reaction emoji that tag a member's own message as worked/partly/didnt",
+    )
     trellis_min_aggregate: int = Field(
         default=5, ge=3, description="fewest answers before an aggregate is shown (>= 3)"
     )

@@ -1,36 +1,51 @@
-"""Containers: trust-building groups with a purpose, bound to a channel."""
+"""Containers: trust-building groups with a purpose, bound to a channel.
+
+Lifecycle: forming (no agreed purpose yet) -> active -> closing (closing reflections) -> closed.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.parsing import CommandError
+from bot.core.ports import Planner
 from bot.core.refs import ChannelRef
-from bot.storage.models import Container
+from bot.storage.models import Container, PurposeVersion
 from bot.storage.repositories import ContainerRepository
+from bot.storage.trust_repository import PurposeRepository
 
 MAX_NAME = 200
 MAX_PURPOSE = 2000
+HYGIENE_EVERY = timedelta(days=7)
+CADENCES = frozenset({"pulse", "hygiene", "review", "rotation"})
 
 
 @dataclass(frozen=True, slots=True)
 class ContainerView:
     """What `/trellis container show` tells a member."""
 
-    name: str
-    channel: str
-    purpose: str
-    state: str
-    created_at: datetime
+    container: Container
+    purpose: PurposeVersion | None
+    agreed_by: tuple[str, ...]
+    needed: int
     members: tuple[str, ...]
     facilitators: tuple[str, ...]
 
 
+def agreement_threshold(members: int) -> int:
+    """A majority of the members, and never fewer than two people."""
+    return max(2, members // 2 + 1)
+
+
 class ContainerService:
-    def __init__(self, containers: ContainerRepository) -> None:
+    def __init__(
+        self, containers: ContainerRepository, purposes: PurposeRepository, planner: Planner
+    ) -> None:
         self.containers = containers
+        self.purposes = purposes
+        self.planner = planner
 
     async def create(
         self,
@@ -44,39 +59,127 @@ class ContainerService:
         name, purpose = name.strip(), purpose.strip()
         if len(name) > MAX_NAME:
             raise CommandError(f"A container name can be at most {MAX_NAME} characters.")
-        if len(purpose) > MAX_PURPOSE:
-            raise CommandError(
-                f"A purpose can be at most {MAX_PURPOSE} characters; try a shorter one."
-            )
+        check_purpose(purpose)
         existing = await self.containers.open_in_channel(community.id, channel.external_id)
         if existing is not None:
             raise CommandError(
                 f"This channel already holds the container “{existing.name}”. "
                 "Use `/trellis container show`, or create the new one in another channel."
             )
-        container = Container(
-            community_id=community.id,
-            channel_id=channel.external_id,
-            channel_name=channel.name,
-            name=name,
-            purpose=purpose,
-            state="forming",
-            created_by=creator.id,
-            created_at=now,
+        container = await self.containers.create(
+            Container(
+                community_id=community.id,
+                channel_id=channel.external_id,
+                channel_name=channel.name,
+                name=name,
+                purpose="",
+                state="forming",
+                created_by=creator.id,
+                created_at=now,
+            ),
+            creator.id,
+            now,
         )
-        return await self.containers.create(container, creator.id, now)
+        assert container.id is not None
+        await self.purposes.propose(container.id, purpose, creator.id, now)
+        await self.plan_cadences(container, now)
+        return container
 
-    async def view(self, community: CommunityInfo, channel: ChannelRef) -> ContainerView | None:
+    async def plan_cadences(
+        self, container: Container, now: datetime, which: frozenset[str] = CADENCES
+    ) -> None:
+        """The container's recurring care: trust pulses, a weekly hygiene check, reviews.
+
+        Each chain carries the setting it was planned with; a run whose setting has since
+        changed ends its chain, so changing a cadence never doubles it.
+        """
+        assert container.id is not None
+        cid = container.id
+        if "pulse" in which and container.pulse_every_days:
+            due = now + timedelta(days=container.pulse_every_days)
+            await self.planner.plan(
+                f"pulse:{cid}:{due.isoformat()}",
+                "pulse.open",
+                due,
+                {"container_id": cid, "every": container.pulse_every_days},
+            )
+        if "hygiene" in which:
+            await self.planner.plan(
+                f"hygiene:{cid}:1",
+                "container.hygiene",
+                now + HYGIENE_EVERY,
+                {"container_id": cid, "n": 1},
+            )
+        if "review" in which and container.agreement_review_weeks:
+            due = now + timedelta(weeks=container.agreement_review_weeks)
+            await self.planner.plan(
+                f"review:{cid}:{due.isoformat()}",
+                "agreements.review",
+                due,
+                {"container_id": cid, "weeks": container.agreement_review_weeks},
+            )
+        if "rotation" in which and container.rotation_weeks:
+            due = now + timedelta(weeks=container.rotation_weeks)
+            await self.planner.plan(
+                f"rotation:{cid}:{due.isoformat()}",
+                "facilitation.rotate",
+                due,
+                {"container_id": cid, "weeks": container.rotation_weeks},
+            )
+
+    async def in_channel(self, community: CommunityInfo, channel: ChannelRef | None) -> Container:
+        """The open container of a channel, or a message saying why there is none."""
+        if channel is None:
+            raise CommandError(
+                "Run this in the channel the container lives in, not in a direct message."
+            )
         container = await self.containers.open_in_channel(community.id, channel.external_id)
-        if container is None or container.id is None:
-            return None
+        if container is not None:
+            return container
+        last = await self.containers.last_in_channel(community.id, channel.external_id)
+        if last is not None and last.closed_at is not None:
+            raise CommandError(
+                f"The container “{last.name}” in this channel was closed on {last.closed_at:%Y-%m-%d}; "
+                "its history is kept. A facilitator can start a new one with "
+                "`/trellis container create NAME --purpose TEXT`."
+            )
+        raise CommandError(
+            "No container in this channel yet. A facilitator can create one with "
+            "`/trellis container create NAME --purpose TEXT`."
+        )
+
+    async def view(self, container: Container) -> ContainerView:
+        assert container.id is not None
         rows = await self.containers.members(container.id)
+        history = await self.purposes.history(container.id)
+        latest = history[-1] if history else None
+        agreed_by = tuple(await self.purposes.agreed_by(latest.id)) if latest and latest.id else ()
         return ContainerView(
-            name=container.name,
-            channel=container.channel_name or channel.external_id,
-            purpose=container.purpose,
-            state=container.state,
-            created_at=container.created_at,
+            container=container,
+            purpose=latest,
+            agreed_by=agreed_by,
+            needed=agreement_threshold(len(rows)),
             members=tuple(m.display_name for m, _ in rows),
-            facilitators=tuple(m.display_name for m, cm in rows if cm.role == "facilitator"),
+            facilitators=tuple(
+                m.display_name for m, cm in rows if cm.role == "facilitator" or m.is_facilitator
+            ),
+        )
+
+    async def list(self, community: CommunityInfo) -> list[tuple[Container, int]]:
+        result = []
+        for container in await self.containers.list_for(community.id):
+            assert container.id is not None
+            result.append((container, len(await self.containers.members(container.id))))
+        return result
+
+
+def check_purpose(purpose: str) -> None:
+    if not purpose:
+        raise CommandError(
+            "The purpose must not be empty: say in a sentence what the group is for."
+        )
+    if len(purpose) > MAX_PURPOSE:
+        raise CommandError(
+            f"A purpose can be at most {MAX_PURPOSE} characters (yours has {len(purpose)}); "
+            f"here it is so nothing is lost:\n{purpose}"
         )

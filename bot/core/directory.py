@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.core.refs import CommunityRef, MemberRef
 
@@ -26,3 +27,5 @@ class MemberInfo:
     timezone: str | None = None
     organisation: str | None = None
     organisation_type: str | None = None
+    topics: tuple[str, ...] = ()
+    paused_until: datetime | None = None

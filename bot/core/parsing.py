@@ -66,6 +66,10 @@ class Args:
         value = self.values.get(name)
         return value if isinstance(value, ChannelRef) else None
 
+    def date(self, name: str) -> date | None:
+        value = self.values.get(name)
+        return value if isinstance(value, date) else None
+
     def duration(self, name: str) -> timedelta | None:
         value = self.values.get(name)
         return value if isinstance(value, timedelta) else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.events import Actor
@@ -57,3 +57,17 @@ class EventLedger(Protocol):
     async def first_delivery(self, community: CommunityInfo, event_id: str) -> bool:
         """True the first time an event id is seen for a community, False for a redelivery."""
         ...
+
+
+class Planner(Protocol):
+    """Plans a scheduled run; the run key makes each run happen once."""
+
+    async def plan(
+        self, run_key: str, kind: str, due_at: datetime, payload: dict[str, Any]
+    ) -> bool: ...
+
+
+class Sender(Protocol):
+    """Stores a message for delivery (the outbox); False when its key was already stored."""
+
+    async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool: ...

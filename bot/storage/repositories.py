@@ -61,6 +61,8 @@ def member_info(row: Member, platform: str) -> MemberInfo:
         timezone=row.timezone,
         organisation=row.organisation,
         organisation_type=row.organisation_type,
+        topics=tuple(t.strip() for t in row.topics.split(",") if t.strip()),
+        paused_until=row.paused_until,
     )
 
 
@@ -116,6 +118,9 @@ class DirectoryRepository:
                 row.display_name = actor.display_name
             if actor.timezone and row.timezone != actor.timezone:
                 row.timezone = actor.timezone
+            # Platform admins are facilitators by right, also when they became admins later.
+            if actor.platform_admin and not row.is_facilitator:
+                row.is_facilitator = True
             session.add(row)
             return member_info(row, community.ref.platform)
 

@@ -205,7 +205,7 @@ class PulseRepository:
             return bool(result.rowcount)
 
     async def answer(
-        self, pulse_id: int, member_id: int, item: str, score: int, now: datetime
+        self, pulse_id: int, member_id: int, item: str, score: int, now: datetime, note: str = ""
     ) -> None:
         """Store a rating; a second rating of the same item replaces the first."""
         async with self.db.session() as session:
@@ -217,7 +217,14 @@ class PulseRepository:
                 )
             )
             session.add(
-                TrustAnswer(pulse_id=pulse_id, member_id=member_id, item=item, score=score, at=now)
+                TrustAnswer(
+                    pulse_id=pulse_id,
+                    member_id=member_id,
+                    item=item,
+                    score=score,
+                    at=now,
+                    note=note,
+                )
             )
 
     async def answers(self, pulse_id: int) -> list[TrustAnswer]:

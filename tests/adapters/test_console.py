@@ -62,7 +62,7 @@ def test_a_facilitator_session_through_directives_and_commands(tmp_path: Path) -
     assert "Facilitators: Ana" in text
     assert "-- @ben is now a facilitator" in text
     assert "already holds the container “Maths leads”" in text
-    assert "-- clock is now" in text and "(0 scheduled runs)" in text
+    assert "-- clock is now" in text and "scheduled runs)" in text
     assert "Unknown directive `:teleport`. Directives: :as NAME" in text
     assert "No button `nothing` shown to you here" in text
     assert "Did you mean `/trellis container show`?" in text

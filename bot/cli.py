@@ -43,6 +43,9 @@ def parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="print the schema revision the database is at")
 
     commands.add_parser("doctor", help="check the configuration and the database, then exit")
+    from bot.adapters.discord import cli as discord_cli
+
+    discord_cli.add_parser(commands)
     return root
 
 
@@ -66,6 +69,11 @@ async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
         clock = SimulatedClock(SystemClock().now())
         async with lifespan(settings, clock) as trellis:
             return await ConsoleCommunity(trellis, clock).run()
+    if "discord" in platforms:
+        from bot.adapters.discord.cli import serve
+
+        async with lifespan(settings, SystemClock()) as trellis:
+            return await serve(trellis, settings)
     missing = [p for p in platforms if p != "console"]
     print(
         f"trellis: the {', '.join(missing)} adapter is not available in this build", file=sys.stderr
@@ -115,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings, platforms)
         if args.command == "run":
             return asyncio.run(run_platforms(settings, platforms))
+        if args.command == "discord":
+            from bot.adapters.discord.cli import main as discord_main
+
+            return asyncio.run(discord_main(settings, args))
         if args.command == "db":
             return asyncio.run(db_command(settings, args.db_command))
         return asyncio.run(doctor(settings))

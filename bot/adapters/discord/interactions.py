@@ -142,7 +142,7 @@ class Interactions:
 
     async def run(self, interaction: discord.Interaction, make: Any) -> None:
         guild_id = interaction.guild_id
-        if guild_id is None or interaction.guild is None:
+        if guild_id is None or interaction.client.get_guild(guild_id) is None:
             log.warning(
                 "interaction %s from unknown guild %s (not in this bot's guilds)",
                 interaction.id,

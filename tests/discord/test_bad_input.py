@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
 from bot.adapters.discord.client import TrellisClient
@@ -47,8 +45,12 @@ async def test_expired_interaction_is_logged_and_the_member_told(
     fake.expired_tokens.add(token)
     await fake.dispatch(
         "INTERACTION_CREATE",
-        p.command_interaction(harness.new_id(), token, p.member(p.user(p.MEMBER_ID, "mo")),
-                              [{"type": 1, "name": "help", "options": []}]),
+        p.command_interaction(
+            harness.new_id(),
+            token,
+            p.member(p.user(p.MEMBER_ID, "mo")),
+            [{"type": 1, "name": "help", "options": []}],
+        ),
     )
     notice = await fake.wait_for(lambda: fake.messages.get(p.CHANNEL_ID))
     assert "expired" in notice[0]["content"] and "run it again" in notice[0]["content"]
@@ -83,7 +85,10 @@ async def test_wrong_option_types_get_the_usage_ephemerally(
     # A value of the wrong Discord type: discord.py's transformer refuses, we show the usage.
     token = await harness.command(
         ("plan", "session"),
-        [{"type": 3, "name": "count", "value": "many"}, {"type": 3, "name": "on", "value": "2026-03-31"}],
+        [
+            {"type": 3, "name": "count", "value": "many"},
+            {"type": 3, "name": "on", "value": "2026-03-31"},
+        ],
     )
     (answer,) = await harness.answers(token)
     assert ephemeral(answer)
@@ -91,7 +96,10 @@ async def test_wrong_option_types_get_the_usage_ephemerally(
     # And good input works.
     token = await harness.command(
         ("plan", "session"),
-        [{"type": 4, "name": "count", "value": 3}, {"type": 3, "name": "on", "value": "2026-03-31"}],
+        [
+            {"type": 4, "name": "count", "value": 3},
+            {"type": 3, "name": "on", "value": "2026-03-31"},
+        ],
     )
     (answer,) = await harness.answers(token)
     assert text_of(answer) == "3 on 2026-03-31"
@@ -113,7 +121,9 @@ async def test_missing_thread_permission_is_a_clear_message(
     bot: TrellisClient, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake.fail_next(
-        "POST", rf"/channels/{p.CHANNEL_ID}/threads", 403,
+        "POST",
+        rf"/channels/{p.CHANNEL_ID}/threads",
+        403,
         {"message": "Missing Permissions", "code": 50013},
     )
     with pytest.raises(SpaceError, match="Create Private Threads permission in #general"):

@@ -32,8 +32,10 @@ def option_payload(option: OptionSpec) -> tuple[dict[str, Any], dict[str, Any]]:
             {"type": 6, "name": option.name, "value": user["id"]},
             {
                 "users": {user["id"]: user},
-                "members": {user["id"]: {k: v for k, v in MEMBER.items() if k != "user"}
-                | {"permissions": "0"}},
+                "members": {
+                    user["id"]: {k: v for k, v in MEMBER.items() if k != "user"}
+                    | {"permissions": "0"}
+                },
             },
         )
     if kind == "channel":
@@ -117,7 +119,9 @@ async def test_container_create_is_public_and_show_is_private(
     assert "Maths leads" in text_of(shown)
 
 
-async def test_member_without_role_is_refused_politely(bot: TrellisClient, harness: Harness) -> None:
+async def test_member_without_role_is_refused_politely(
+    bot: TrellisClient, harness: Harness
+) -> None:
     token = await harness.command(
         ("container", "create"),
         [{"type": 3, "name": "name", "value": "x"}, {"type": 3, "name": "purpose", "value": "y"}],

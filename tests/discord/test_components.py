@@ -98,7 +98,10 @@ async def test_button_opens_a_modal_and_the_submission_reaches_the_core(
     await fake.dispatch(
         "INTERACTION_CREATE",
         p.modal_interaction(
-            harness.new_id(), submit, MEMBER, "t:m:reflect:container-7",
+            harness.new_id(),
+            submit,
+            MEMBER,
+            "t:m:reflect:container-7",
             {"what": "Tried peer review", "mood": "well"},
         ),
     )

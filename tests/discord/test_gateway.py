@@ -43,7 +43,9 @@ def chat(message_id: str, text: str, **kw: Any) -> dict[str, Any]:
     return dict(p.message(message_id, MEMBER["user"], text, author_member=MEMBER, **kw))
 
 
-async def test_a_reply_reaches_the_core_with_reply_to(bot: TrellisClient, fake: FakeDiscord) -> None:
+async def test_a_reply_reaches_the_core_with_reply_to(
+    bot: TrellisClient, fake: FakeDiscord
+) -> None:
     seen = Seen(bot, MessagePosted)
     original = p.message("980000000000000001", OTHER["user"], "Anyone tried peer review?")
     await fake.dispatch(
@@ -60,7 +62,9 @@ async def test_a_reply_reaches_the_core_with_reply_to(bot: TrellisClient, fake: 
 
 async def test_reactions_joins_and_leaves(bot: TrellisClient, fake: FakeDiscord) -> None:
     seen = Seen(bot, ReactionAdded, MemberJoined, MemberLeft)
-    await fake.dispatch("MESSAGE_REACTION_ADD", p.reaction_add(OTHER, "980000000000000009", p.MEMBER_ID))
+    await fake.dispatch(
+        "MESSAGE_REACTION_ADD", p.reaction_add(OTHER, "980000000000000009", p.MEMBER_ID)
+    )
     newcomer = p.member(p.user("920000000000000050", "nia"))
     await fake.dispatch("GUILD_MEMBER_ADD", p.member_add(newcomer))
     await fake.dispatch("GUILD_MEMBER_REMOVE", p.member_remove(newcomer["user"]))
@@ -99,7 +103,9 @@ async def test_invalid_session_identifies_again(bot: TrellisClient, fake: FakeDi
     assert event.text == "new session"
 
 
-async def test_a_redelivered_message_is_processed_once(bot: TrellisClient, fake: FakeDiscord) -> None:
+async def test_a_redelivered_message_is_processed_once(
+    bot: TrellisClient, fake: FakeDiscord
+) -> None:
     seen = Seen(bot, MessagePosted)
     await fake.dispatch("MESSAGE_CREATE", chat("980000000000000301", "once"))
     await fake.dispatch("MESSAGE_CREATE", chat("980000000000000301", "once"))
@@ -114,7 +120,8 @@ async def test_a_redelivered_message_is_processed_once(bot: TrellisClient, fake:
 async def test_bots_own_messages_are_ignored(bot: TrellisClient, fake: FakeDiscord) -> None:
     seen = Seen(bot, MessagePosted)
     await fake.dispatch(
-        "MESSAGE_CREATE", dict(p.message("980000000000000401", p.user(p.BOT_ID, "trellis", bot=True), "me"))
+        "MESSAGE_CREATE",
+        dict(p.message("980000000000000401", p.user(p.BOT_ID, "trellis", bot=True), "me")),
     )
     await fake.dispatch("MESSAGE_CREATE", chat("980000000000000402", "member"))
     events = await seen.wait(1)

@@ -51,7 +51,9 @@ async def test_a_retry_after_a_lost_answer_gets_the_same_message_back(
 
 
 async def test_direct_messages_open_a_dm_channel(bot: TrellisClient, fake: FakeDiscord) -> None:
-    await bot.transport.deliver(GUILD, ToMember(MemberRef("discord", p.MEMBER_ID)), Message.text("Hi"))
+    await bot.transport.deliver(
+        GUILD, ToMember(MemberRef("discord", p.MEMBER_ID)), Message.text("Hi")
+    )
     channel = fake.dm_channels[p.MEMBER_ID]
     assert [m["content"] for m in fake.messages[channel]] == ["Hi"]
 
@@ -71,7 +73,10 @@ async def test_mention_injection_comes_out_inert(
     # Through an interaction too: a container purpose echoed back to the channel.
     token = await harness.command(
         ("container", "create"),
-        [{"type": 3, "name": "name", "value": INJECTION}, {"type": 3, "name": "purpose", "value": INJECTION}],
+        [
+            {"type": 3, "name": "name", "value": INJECTION},
+            {"type": 3, "name": "purpose", "value": INJECTION},
+        ],
     )
     (answer,) = await harness.answers(token)
     assert answer["allowed_mentions"] == {"parse": []}
@@ -104,9 +109,15 @@ async def test_a_reply_to_a_channel_message_goes_back_there(
 
     bot.trellis.registry.listen(MessagePosted, answer)  # type: ignore[arg-type]
     await fake.dispatch(
-        "MESSAGE_CREATE", dict(p.message("981000000000000001", MEMBER["user"], "hi", author_member=MEMBER))
+        "MESSAGE_CREATE",
+        dict(p.message("981000000000000001", MEMBER["user"], "hi", author_member=MEMBER)),
     )
-    await fake.wait_for(lambda: fake.messages.get(p.CHANNEL_ID) and fake.dm_channels.get(p.MEMBER_ID)
-                        and fake.messages.get(fake.dm_channels[p.MEMBER_ID]))
+    await fake.wait_for(
+        lambda: (
+            fake.messages.get(p.CHANNEL_ID)
+            and fake.dm_channels.get(p.MEMBER_ID)
+            and fake.messages.get(fake.dm_channels[p.MEMBER_ID])
+        )
+    )
     assert fake.messages[p.CHANNEL_ID][-1]["content"] == "Noted"
     assert fake.messages[fake.dm_channels[p.MEMBER_ID]][-1]["content"] == "Just for you"

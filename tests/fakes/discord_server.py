@@ -49,7 +49,9 @@ class Session:
     seq: int = 0
 
 
-def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
     # discord.py only parses JSON when the Content-Type is exactly application/json.
     return web.Response(
         status=status,
@@ -279,7 +281,9 @@ class FakeDiscord:
         if nonce and body.get("enforce_nonce") and (channel, nonce) in self.nonces:
             return json_response(self.nonces[(channel, nonce)])
         created = {
-            **p.message(self.next_id(), p.user(p.BOT_ID, "trellis", bot=True), "", channel_id=channel),
+            **p.message(
+                self.next_id(), p.user(p.BOT_ID, "trellis", bot=True), "", channel_id=channel
+            ),
             "content": body.get("content") or "",
             "embeds": body.get("embeds", []),
             "components": body.get("components", []),
@@ -356,13 +360,23 @@ class FakeDiscord:
         }
         return json_response(created)
 
-    async def delete_webhook_message(self, body: Any, app: str, token: str, msg: str) -> web.Response:
+    async def delete_webhook_message(
+        self, body: Any, app: str, token: str, msg: str
+    ) -> web.Response:
         return web.Response(status=204)
 
-    async def sync_commands(self, body: list[dict[str, Any]], app: str, guild: str = "") -> web.Response:
+    async def sync_commands(
+        self, body: list[dict[str, Any]], app: str, guild: str = ""
+    ) -> web.Response:
         self.commands[guild or "global"] = body
         result = [
-            {**c, "id": self.next_id(), "application_id": app, "version": "1", "default_member_permissions": None}
+            {
+                **c,
+                "id": self.next_id(),
+                "application_id": app,
+                "version": "1",
+                "default_member_permissions": None,
+            }
             | ({"guild_id": guild} if guild else {})
             for c in body
         ]

@@ -121,3 +121,26 @@ async def test_a_reply_to_a_channel_message_goes_back_there(
     )
     assert fake.messages[p.CHANNEL_ID][-1]["content"] == "Noted"
     assert fake.messages[fake.dm_channels[p.MEMBER_ID]][-1]["content"] == "Just for you"
+
+
+async def test_images_are_sent_as_attachments(bot: TrellisClient, fake: FakeDiscord) -> None:
+    from bot.core.messages import Image
+
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 32
+    await bot.transport.deliver(
+        GUILD, ToChannel(GENERAL), Message((Text("Trust trend"), Image(png, "trust chart")))
+    )
+    body = fake.messages[p.CHANNEL_ID][-1]["_request"]
+    assert body["_files"] == ["files[0]"]
+    assert body["attachments"][0]["filename"] == "chart.png"
+
+
+async def test_a_slow_answer_is_deferred_then_followed_up(
+    bot: TrellisClient, fake: FakeDiscord, harness: Harness
+) -> None:
+    bot.interactions.deadline = 0.0  # the core is "slower" than the deadline
+    token = await harness.command(("help",))
+    (answer,) = await harness.answers(token)
+    first = fake.callbacks[token][0]
+    assert first["type"] == 5 and first["data"]["flags"] == 64  # deferred, ephemeral
+    assert "Trellis commands" in text_of(answer)

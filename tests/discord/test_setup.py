@@ -129,3 +129,22 @@ async def test_bulk_fan_out_leaves_room_for_interactive_sends() -> None:
     before = clock[0]
     await pacer.slot("interactive")
     assert clock[0] - before < 0.1  # an interactive send right after waits < 0.1 s
+
+
+async def test_serve_connects_with_the_configured_endpoints(
+    tmp_path: Path, fake: FakeDiscord
+) -> None:
+    import asyncio
+    import contextlib
+
+    from bot.app import lifespan
+    from bot.core.ports import SimulatedClock
+
+    settings = settings_for(tmp_path, fake)
+    async with lifespan(settings, SimulatedClock()) as trellis:
+        task = asyncio.create_task(discord_cli.serve(trellis, settings))
+        await fake.wait_for(lambda: fake.ready_sockets)
+        assert any(r.path == "/gateway/bot" for r in fake.requests)  # budget checked
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -43,10 +43,11 @@ def parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="print the schema revision the database is at")
 
     commands.add_parser("doctor", help="check the configuration and the database, then exit")
-
+    from bot.adapters.discord import cli as discord_cli
     from bot.adapters.slack.commands import add_parser as add_slack_parser
 
     add_slack_parser(commands)
+    discord_cli.add_parser(commands)
     return root
 
 
@@ -70,15 +71,35 @@ async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
         clock = SimulatedClock(SystemClock().now())
         async with lifespan(settings, clock) as trellis:
             return await ConsoleCommunity(trellis, clock).run()
-    if list(platforms) == ["slack"]:
-        from bot.adapters.slack.run import run_slack
+    return await serve_platforms(settings, platforms)
 
-        return await run_slack(settings)
-    missing = [p for p in platforms if p != "console"]
-    print(
-        f"trellis: the {', '.join(missing)} adapter is not available in this build", file=sys.stderr
-    )
-    return 2
+
+async def serve_platforms(settings: Settings, platforms: Sequence[str]) -> int:
+    """Slack and Discord side by side in one process, sharing one core and one database."""
+    from bot.adapters.slack.run import SlackSetupError, check_settings
+    from bot.app import lifespan
+    from bot.core.ports import SystemClock
+    from bot.scheduling.live import wake_up
+
+    slack_mode = None
+    if "slack" in platforms:
+        try:
+            slack_mode = check_settings(settings)
+        except SlackSetupError as problem:
+            print(f"trellis: {problem}", file=sys.stderr)
+            return 2
+    async with lifespan(settings, SystemClock()) as trellis, wake_up(trellis):
+        servers = []
+        if slack_mode is not None:
+            from bot.adapters.slack.run import serve as serve_slack
+
+            servers.append(serve_slack(trellis, settings, slack_mode, "0.0.0.0"))
+        if "discord" in platforms:
+            from bot.adapters.discord.cli import serve as serve_discord
+
+            servers.append(serve_discord(trellis, settings))
+        results = await asyncio.gather(*servers)
+        return max(results, default=0)
 
 
 async def db_command(settings: Settings, action: str) -> int:
@@ -127,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         configure_logging(settings, platforms)
         if args.command == "run":
             return asyncio.run(run_platforms(settings, platforms))
+        if args.command == "discord":
+            from bot.adapters.discord.cli import main as discord_main
+
+            return asyncio.run(discord_main(settings, args))
         if args.command == "db":
             return asyncio.run(db_command(settings, args.db_command))
         return asyncio.run(doctor(settings))

@@ -36,7 +36,10 @@ DEFAULT_TYPES = ("school", "university", "local authority", "non-profit", "busin
 MAX_TOPICS = 500
 
 ME = CommandSpec(
-    ("me",), "Show your profile, your containers and whether you are paused.", example="/trellis me"
+    ("me", "show"),
+    "Show your profile, your containers and whether you are paused (also: `/trellis me`).",
+    example="/trellis me",
+    group_default=True,
 )
 PROFILE = CommandSpec(
     ("me", "profile"),

@@ -27,7 +27,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY = {"week": 7, "fortnight": 14, "month": 28}
 
 POST = CommandSpec(
-    ("prompt",),
+    ("prompt", "post"),
     "Post a dialogue prompt from the bank into this container (or relay it to its subgroups).",
     options=(
         OptionSpec("purpose", kind="choice", choices=PURPOSES, help="what the prompt is for"),
@@ -35,6 +35,7 @@ POST = CommandSpec(
     ),
     role="facilitator",
     example="/trellis prompt --purpose practice",
+    group_default=True,
 )
 ADD = CommandSpec(
     ("prompt", "add"),

@@ -55,6 +55,9 @@ class CommandSpec:
     role: Role = "member"
     example: str = ""
     details: str = ""
+    # `/trellis GROUP` alone runs this command (Discord cannot have a group that is also a
+    # command, so the surface there is `/trellis GROUP NAME`).
+    group_default: bool = False
 
     @property
     def name(self) -> str:

@@ -126,6 +126,11 @@ def find_command(specs: Iterable[CommandSpec], tokens: list[Token]) -> tuple[Com
     names = [" ".join(p) for p in by_path]
     groups = sorted({p[0] for p in by_path})
     if words and words[0] in groups:
+        default = next(
+            (s for s in by_path.values() if s.group_default and s.path[0] == words[0]), None
+        )
+        if default is not None:
+            return default, 1
         subs = sorted(" ".join(p) for p in by_path if p[0] == words[0])
         raise CommandError(
             f"`/trellis {words[0]}` needs one of: "

@@ -1,16 +1,12 @@
 """Starting the Slack adapter: Socket Mode with an app token, else HTTP on SLACK_HTTP_PORT.
 
-While it runs, a small loop runs scheduled work and retries the outbox (failed deliveries
-come due again later), since no Slack event may arrive to trigger them.
+Scheduled work and outbox retries are woken by bot.scheduling.live while it runs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sys
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -20,7 +16,6 @@ from bot.app import Trellis
 from bot.config import Settings
 
 log = logging.getLogger(__name__)
-TICK_SECONDS = 15.0
 
 
 class SlackSetupError(Exception):
@@ -54,49 +49,21 @@ async def serve_http(adapter: SlackAdapter, host: str, port: int) -> web.AppRunn
     return runner
 
 
-async def tick(trellis: Trellis, sleep: Callable[[float], Awaitable[Any]]) -> None:
-    while True:
-        try:
-            await trellis.scheduler.run_due()
-            await trellis.outbox.drain()
-        except Exception:
-            log.exception("scheduled work or outbox retry failed; trying again later")
-        await sleep(TICK_SECONDS)
-
-
-async def run_slack(settings: Settings, host: str = "0.0.0.0") -> int:
-    """Check the settings, open the database, and run until cancelled (Ctrl-C)."""
-    from bot.app import lifespan
-    from bot.core.ports import SystemClock
-
-    try:
-        mode = check_settings(settings)
-    except SlackSetupError as problem:
-        print(f"trellis: {problem}", file=sys.stderr)
-        return 2
-    async with lifespan(settings, SystemClock()) as trellis:
-        return await serve(trellis, settings, mode, host)
-
-
 async def serve(trellis: Trellis, settings: Settings, mode: str, host: str) -> int:
     adapter = SlackAdapter(trellis, settings)
-    ticker = asyncio.create_task(tick(trellis, asyncio.sleep))
-    try:
-        if mode == "socket":
-            assert settings.slack_app_token is not None
-            handler = socket_mode(adapter, settings.slack_app_token)
-            log.info("connecting to Slack in Socket Mode")
-            await handler.connect_async()  # type: ignore[no-untyped-call]
-            try:
-                await asyncio.Event().wait()
-            finally:
-                await handler.close_async()  # type: ignore[no-untyped-call]
-        else:
-            runner = await serve_http(adapter, host, settings.slack_http_port)
-            try:
-                await asyncio.Event().wait()
-            finally:
-                await runner.cleanup()
-    finally:
-        ticker.cancel()
+    if mode == "socket":
+        assert settings.slack_app_token is not None
+        handler = socket_mode(adapter, settings.slack_app_token)
+        log.info("connecting to Slack in Socket Mode")
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+    else:
+        runner = await serve_http(adapter, host, settings.slack_http_port)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
     return 0

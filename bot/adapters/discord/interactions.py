@@ -1,0 +1,235 @@
+"""Answering interactions: within 3 s, privately when asked, never with a traceback.
+
+The core gets `DEADLINE` seconds to answer. If it is slower, the interaction is deferred
+(Discord shows "thinking…") and the answer follows as follow-up messages. A form that is
+the whole answer opens as a modal; anywhere else it waits behind an "Open form" button.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+from bot.adapters.discord import translate
+from bot.adapters.discord.components import build_modal, submitted_values
+from bot.adapters.discord.ids import parse_modal_id
+from bot.adapters.discord.render import FormShelf, Rendered, render
+from bot.app import Trellis
+from bot.core.commands import CommandSpec
+from bot.core.events import ActionChosen, CommandInvoked, Event, FormSubmitted
+from bot.core.messages import Outgoing, Reply
+from bot.core.refs import ChannelRef, MemberRef
+
+log = logging.getLogger(__name__)
+
+DEADLINE = 2.0
+NONE = discord.AllowedMentions.none()
+# Discord error codes: the interaction or its follow-up token is no longer valid.
+EXPIRED = {10062, 10015, 50027}
+UNKNOWN_GUILD = (
+    "Trellis does not know this server yet: it may still be starting, or it was added "
+    "without the bot scope. Ask a server admin to invite it with the link from "
+    "`trellis discord invite`."
+)
+FORM_GONE = "That form has expired (Trellis restarted since). Run the command again."
+
+
+class Interactions:
+    def __init__(self, trellis: Trellis, shelf: FormShelf, deadline: float = DEADLINE) -> None:
+        self.trellis = trellis
+        self.shelf = shelf
+        self.deadline = deadline
+
+    # -- from discord.py to neutral events ------------------------------------------------
+
+    async def command(
+        self, interaction: discord.Interaction, spec: CommandSpec, values: dict[str, Any]
+    ) -> None:
+        raw: dict[str, str] = {}
+        members: dict[str, MemberRef] = {}
+        channels: dict[str, ChannelRef] = {}
+        for option in spec.options:
+            value = values.get(option.name)
+            if value is None:
+                continue
+            if option.kind == "member":
+                raw[option.name] = f"<@{value.id}>"
+                members[raw[option.name]] = translate.member_ref(value.id)
+            elif option.kind == "channel":
+                raw[option.name] = f"<#{value.id}>"
+                channels[raw[option.name]] = translate.channel_ref(value.id, value.name)
+            else:
+                raw[option.name] = str(value)
+        await self.run(
+            interaction,
+            lambda guild_id: CommandInvoked(
+                community=translate.community(guild_id),
+                actor=translate.actor(interaction.user, interaction.guild),
+                channel=translate.channel_of(interaction.channel),
+                event_id=f"interaction:{interaction.id}",
+                text=translate.command_text(spec, raw),
+                mentions=members,
+                channels=channels,
+            ),
+        )
+
+    async def action(
+        self,
+        interaction: discord.Interaction,
+        action_id: str,
+        value: str,
+        values: tuple[str, ...],
+    ) -> None:
+        await self.run(
+            interaction,
+            lambda guild_id: ActionChosen(
+                community=translate.community(guild_id),
+                actor=translate.actor(interaction.user, interaction.guild),
+                channel=translate.channel_of(interaction.channel),
+                event_id=f"interaction:{interaction.id}",
+                action_id=action_id,
+                value=value,
+                values=values,
+            ),
+        )
+
+    async def submitted(self, interaction: discord.Interaction) -> bool:
+        """A modal submission, read from the raw payload; False when it is not ours."""
+        data: Any = interaction.data or {}
+        parsed = parse_modal_id(str(data.get("custom_id", "")))
+        if parsed is None:
+            return False
+        form_id, context = parsed
+        values = submitted_values(list(data.get("components", [])))
+        await self.run(
+            interaction,
+            lambda guild_id: FormSubmitted(
+                community=translate.community(guild_id),
+                actor=translate.actor(interaction.user, interaction.guild),
+                channel=translate.channel_of(interaction.channel),
+                event_id=f"interaction:{interaction.id}",
+                form_id=form_id,
+                values=values,
+                context=context,
+            ),
+        )
+        return True
+
+    async def open_form(self, interaction: discord.Interaction, key: str) -> None:
+        form = self.shelf.get(key)
+        try:
+            if form is None:
+                await interaction.response.send_message(FORM_GONE, ephemeral=True)
+            else:
+                await interaction.response.send_modal(build_modal(form))
+        except discord.HTTPException as problem:
+            await self.failed(interaction, problem)
+
+    async def usage(self, interaction: discord.Interaction, text: str) -> None:
+        """Wrong input stopped before the core (e.g. a value of the wrong type)."""
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NONE)
+            else:
+                await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+        except discord.HTTPException as problem:
+            await self.failed(interaction, problem)
+
+    # -- the 3-second rule ----------------------------------------------------------------
+
+    async def run(self, interaction: discord.Interaction, make: Any) -> None:
+        guild_id = interaction.guild_id
+        if guild_id is None or interaction.client.get_guild(guild_id) is None:
+            log.warning(
+                "interaction %s from unknown guild %s (not in this bot's guilds)",
+                interaction.id,
+                guild_id,
+            )
+            await self.usage(interaction, UNKNOWN_GUILD)
+            return
+        event: Event = make(guild_id)
+        task = asyncio.create_task(self.trellis.handle(event))
+        done, _ = await asyncio.wait({task}, timeout=self.deadline)
+        try:
+            if not done:
+                await self.defer(interaction)
+            await self.answer(interaction, await task)
+        except discord.HTTPException as problem:
+            await self.failed(interaction, problem)
+        await self.trellis.outbox.drain()
+
+    async def defer(self, interaction: discord.Interaction) -> None:
+        if interaction.type is discord.InteractionType.component:
+            await interaction.response.defer()
+        else:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+    async def answer(self, interaction: discord.Interaction, replies: list[Outgoing]) -> None:
+        response = interaction.response
+        only = replies[0] if len(replies) == 1 else None
+        if (
+            only is not None
+            and only.message.form is not None
+            and not only.message.blocks
+            and not response.is_done()
+            and interaction.type is not discord.InteractionType.modal_submit
+        ):
+            await response.send_modal(build_modal(only.message.form))
+            return
+        if not replies:
+            if interaction.type is discord.InteractionType.component and not response.is_done():
+                await response.defer()
+            elif not response.is_done():
+                await response.send_message("Done.", ephemeral=True)
+            else:
+                await interaction.edit_original_response(content="Done.")
+            return
+        for outgoing in replies:
+            ephemeral = isinstance(outgoing.target, Reply) and outgoing.target.ephemeral
+            for part in render(outgoing.message, self.shelf):
+                await self.send(interaction, part, ephemeral)
+
+    async def send(self, interaction: discord.Interaction, part: Rendered, ephemeral: bool) -> None:
+        kwargs: dict[str, Any] = {"allowed_mentions": NONE, "ephemeral": ephemeral}
+        if part.content is not None:
+            kwargs["content"] = part.content
+        if part.embed is not None:
+            kwargs["embed"] = part.embed
+        if part.view is not None:
+            kwargs["view"] = part.view
+        if part.images:
+            kwargs["files"] = part.files()
+        if interaction.response.is_done():
+            await interaction.followup.send(**kwargs)
+        else:
+            await interaction.response.send_message(**kwargs)
+
+    async def failed(
+        self, interaction: discord.Interaction, problem: discord.HTTPException
+    ) -> None:
+        """Discord refused our answer. Log it; tell the member in the channel if it expired."""
+        if problem.code not in EXPIRED:
+            log.error("answering interaction %s failed: %s", interaction.id, problem)
+            return
+        log.warning(
+            "interaction %s expired before Trellis answered (Discord code %s)",
+            interaction.id,
+            problem.code,
+        )
+        channel = interaction.channel
+        if not isinstance(channel, discord.abc.Messageable):
+            return
+        name = discord.utils.escape_mentions(interaction.user.display_name)
+        try:
+            await channel.send(
+                f"{name}: Discord expired that request before Trellis could answer. "
+                "Please run it again.",
+                allowed_mentions=NONE,
+            )
+        except discord.HTTPException as again:
+            log.error(
+                "could not tell %s about the expired interaction: %s", interaction.user.id, again
+            )

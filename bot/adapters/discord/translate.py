@@ -1,0 +1,154 @@
+"""Discord objects -> neutral events. Pure functions: no I/O, no state.
+
+Each event carries a stable `event_id` where Discord gives one, so a gateway RESUME that
+replays events (or any redelivery) is processed once by the router's dedupe.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core.commands import CommandSpec
+from bot.core.events import (
+    Actor,
+    MemberJoined,
+    MemberLeft,
+    MessagePosted,
+    ReactionAdded,
+)
+from bot.core.refs import ChannelRef, CommunityRef, MemberRef
+
+PLATFORM = "discord"
+AnyUser = discord.Member | discord.User
+
+
+def community(guild_id: int) -> CommunityRef:
+    return CommunityRef(PLATFORM, str(guild_id))
+
+
+def member_ref(user_id: int) -> MemberRef:
+    return MemberRef(PLATFORM, str(user_id))
+
+
+def channel_ref(channel_id: int, name: str | None = None) -> ChannelRef:
+    return ChannelRef(PLATFORM, str(channel_id), name)
+
+
+def channel_of(channel: object) -> ChannelRef | None:
+    channel_id = getattr(channel, "id", None)
+    if not isinstance(channel_id, int):
+        return None
+    name = getattr(channel, "name", None)
+    return channel_ref(channel_id, name if isinstance(name, str) else None)
+
+
+def is_platform_admin(user: AnyUser, guild: discord.Guild | None) -> bool:
+    """Owner, Administrator or Manage Server: facilitators from the start."""
+    if not isinstance(user, discord.Member):
+        return False
+    owner_id = guild.owner_id if guild is not None else user.guild.owner_id
+    if owner_id == user.id:
+        return True
+    permissions = user.resolved_permissions or user.guild_permissions
+    return permissions.administrator or permissions.manage_guild
+
+
+def actor(user: AnyUser, guild: discord.Guild | None = None) -> Actor:
+    return Actor(
+        member_ref(user.id), user.display_name, platform_admin=is_platform_admin(user, guild)
+    )
+
+
+def message_posted(message: discord.Message, guild_id: int) -> MessagePosted:
+    """A message in a channel, thread or DM; `reply_to` and mentions feed the graph."""
+    reply_to = None
+    reference = message.reference
+    if reference is not None and isinstance(reference.resolved, discord.Message):
+        reply_to = member_ref(reference.resolved.author.id)
+    thread_id = str(message.channel.id) if isinstance(message.channel, discord.Thread) else None
+    direct = isinstance(message.channel, discord.DMChannel)
+    return MessagePosted(
+        community=community(guild_id),
+        actor=actor(message.author, message.guild),
+        channel=None if direct else channel_of(message.channel),
+        event_id=f"message:{message.id}",
+        text=message.content,
+        message_id=str(message.id),
+        reply_to=reply_to,
+        thread_id=thread_id,
+        mentioned=tuple(member_ref(u.id) for u in message.mentions if u.id != message.author.id),
+        direct=direct,
+    )
+
+
+def reaction_added(payload: discord.RawReactionActionEvent) -> ReactionAdded | None:
+    if payload.guild_id is None or payload.member is None:
+        return None
+    author = payload.message_author_id
+    return ReactionAdded(
+        community=community(payload.guild_id),
+        actor=actor(payload.member),
+        channel=channel_ref(payload.channel_id),
+        event_id=f"reaction:{payload.message_id}:{payload.user_id}:{payload.emoji}",
+        emoji=str(payload.emoji),
+        message_id=str(payload.message_id),
+        message_author=member_ref(author) if author is not None else None,
+    )
+
+
+def member_joined(member: discord.Member) -> MemberJoined:
+    joined = member.joined_at.isoformat() if member.joined_at else "unknown"
+    return MemberJoined(
+        community=community(member.guild.id),
+        actor=actor(member),
+        event_id=f"join:{member.id}:{joined}",
+    )
+
+
+def member_left(payload: discord.RawMemberRemoveEvent) -> MemberLeft:
+    user = payload.user
+    return MemberLeft(
+        community=community(payload.guild_id),
+        actor=Actor(member_ref(user.id), user.display_name),
+    )
+
+
+def thread_member_joined(member: discord.ThreadMember) -> MemberJoined:
+    """Someone joined a thread (a subgroup space): a `MemberJoined` with the thread as channel."""
+    thread = member.thread
+    known = thread.guild.get_member(member.id)
+    who = actor(known) if known else Actor(member_ref(member.id), str(member.id))
+    return MemberJoined(
+        community=community(thread.guild.id),
+        actor=who,
+        channel=channel_ref(thread.id, thread.name),
+        event_id=f"thread-join:{thread.id}:{member.id}:{member.joined_at.isoformat()}",
+    )
+
+
+QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("‘", "’"), ("«", "»"), ("'", "'"))
+
+
+def quoted(value: str) -> str:
+    """Quote a value so the core's tokenizer gives it back whole and never as an option."""
+    for opening, closing in QUOTE_PAIRS:
+        if closing not in value:
+            return f"{opening}{value}{closing}"
+    return "«" + value.replace("»", "›") + "»"
+
+
+def command_text(spec: CommandSpec, values: dict[str, str]) -> str:
+    """The `/trellis` line the core parses, rebuilt from typed app-command options.
+
+    Positionals keep their declared order; a missing optional one before a given one is
+    an empty quoted token, which the parser skips.
+    """
+    words = list(spec.path)
+    positionals = [o.name for o in spec.positionals]
+    given = [i for i, name in enumerate(positionals) if name in values]
+    for name in positionals[: given[-1] + 1 if given else 0]:
+        words.append(quoted(values.get(name, "")))
+    for option in spec.options:
+        if not option.positional and option.name in values:
+            words += [f"--{option.name}", quoted(values[option.name])]
+    return " ".join(words)

@@ -88,17 +88,23 @@ class ConsoleCommunity:
         self.remember(message, viewer, where)
 
     def remember(self, message: Message, viewer: str | None, where: ChannelRef | None) -> None:
-        actions: dict[str, list[str]] = {}
+        """Keep every button a member (or a channel) was shown, and the last form."""
+        if (
+            not any(isinstance(b, Buttons | Choice) for b in message.blocks)
+            and message.form is None
+        ):
+            return
+        key = viewer or f"#{where.external_id if where else ''}"
+        shown = self.shown.setdefault(key, Shown())
         for block in message.blocks:
             if isinstance(block, Buttons):
                 for button in block.buttons:
-                    actions.setdefault(button.action_id, []).append(button.value)
+                    shown.actions.setdefault(button.action_id, []).append(button.value)
             elif isinstance(block, Choice):
-                actions.setdefault(block.action_id, []).extend(o.value for o in block.options)
-        if not actions and message.form is None:
-            return
-        key = viewer or f"#{where.external_id if where else ''}"
-        self.shown[key] = Shown(actions, message.form, where)
+                shown.actions.setdefault(block.action_id, []).extend(o.value for o in block.options)
+        if message.form is not None:
+            shown.form = message.form
+        shown.channel = where
 
     async def deliver(
         self, community: CommunityRef, target: ToChannel | ToMember, message: Message
@@ -255,33 +261,40 @@ class ConsoleCommunity:
         await self.trellis.directory.set_facilitator(member.id, True)
         self.print(f"-- @{name.lower()} is now a facilitator")
 
-    def last_shown(self) -> Shown | None:
-        return self.shown.get(self.member_id) or self.shown.get(f"#{self.channel.external_id}")
+    def visible(self) -> list[Shown]:
+        """What the current member can click: their own messages, then the channel's."""
+        found = [self.shown.get(self.member_id), self.shown.get(f"#{self.channel.external_id}")]
+        return [s for s in found if s is not None]
 
     async def click(self, rest: str) -> None:
         tokens = [t.text for t in tokenize(rest)]
-        shown = self.last_shown()
         if not tokens:
             self.print("Usage: :click ACTION [VALUE]")
             return
-        if shown is None or tokens[0] not in shown.actions:
-            offered = ", ".join(shown.actions) if shown else "none"
-            self.print(f"No button `{tokens[0][:60]}` shown to you here. Buttons shown: {offered}")
+        action = tokens[0]
+        shown = next((s for s in self.visible() if action in s.actions), None)
+        if shown is None:
+            offered = sorted({a for s in self.visible() for a in s.actions})
+            self.print(
+                f"No button `{action[:60]}` shown to you here. "
+                f"Buttons shown: {', '.join(offered) or 'none'}"
+            )
             return
-        value = tokens[1] if len(tokens) > 1 else (shown.actions[tokens[0]] or [""])[0]
+        value = tokens[1] if len(tokens) > 1 else (shown.actions[action] or [""])[-1]
         await self.dispatch(
             ActionChosen(
                 community=COMMUNITY,
                 actor=await self.actor(),
                 channel=shown.channel,
-                action_id=tokens[0],
+                action_id=action,
                 value=value,
                 values=tuple(tokens[1:]),
             )
         )
 
     async def submit(self, rest: str) -> None:
-        shown = self.last_shown()
+        own = self.shown.get(self.member_id)
+        shown = own if own is not None and own.form is not None else None
         form = shown.form if shown else None
         if form is None or shown is None:
             self.print("No form is open for you. Click the button that opens one first.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 
 from bot.core.messages import (
+    Button,
     Buttons,
     Choice,
     ChoiceInput,
@@ -33,6 +34,27 @@ def render_form(form: Form) -> list[str]:
     return lines
 
 
+def render_buttons(buttons: tuple[Button, ...]) -> list[str]:
+    """One line per button; a scale (same action, values ending in the label) on one line."""
+    first = buttons[0] if buttons else None
+    if (
+        first is not None
+        and len(buttons) > 2
+        and all(b.action_id == first.action_id for b in buttons)
+        and all(b.value.endswith(":" + b.label) for b in buttons)
+    ):
+        prefix = first.value[: -len(first.label)]
+        labels = " ".join(f"[{b.label}]" for b in buttons)
+        return [
+            f"{labels}  :click {first.action_id} {prefix}<{buttons[0].label}-{buttons[-1].label}>"
+        ]
+    lines = []
+    for button in buttons:
+        value = f" {shlex.quote(button.value)}" if button.value else ""
+        lines.append(f"[{button.label}]  :click {button.action_id}{value}")
+    return lines
+
+
 def render(message: Message) -> list[str]:
     lines: list[str] = []
     for block in message.blocks:
@@ -46,9 +68,7 @@ def render(message: Message) -> list[str]:
             case Fields(pairs=pairs):
                 lines += [f"{key}: {value}" for key, value in pairs]
             case Buttons(buttons=buttons):
-                for button in buttons:
-                    value = f" {shlex.quote(button.value)}" if button.value else ""
-                    lines.append(f"[{button.label}]  :click {button.action_id}{value}")
+                lines += render_buttons(buttons)
             case Choice(action_id=action_id, options=options):
                 for option in options:
                     lines.append(

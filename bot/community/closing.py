@@ -165,7 +165,10 @@ class ClosingService:
         message = Message(
             (
                 Text(f"{container.name} is closed", style="heading"),
-                Text(f"{reflections} members wrote a closing reflection. The history is kept."),
+                Text(
+                    f"{reflections} {'member' if reflections == 1 else 'members'} wrote a closing "
+                    "reflection. The history is kept."
+                ),
             )
         )
         await self.sender.put(

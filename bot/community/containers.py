@@ -113,7 +113,7 @@ class ContainerService:
         if "review" in which and container.agreement_review_weeks:
             due = now + timedelta(weeks=container.agreement_review_weeks)
             await self.planner.plan(
-                f"review:{cid}:{due.isoformat()}",
+                f"agreements.review:{cid}:{due.isoformat()}",
                 "agreements.review",
                 due,
                 {"container_id": cid, "weeks": container.agreement_review_weeks},
@@ -121,7 +121,7 @@ class ContainerService:
         if "rotation" in which and container.rotation_weeks:
             due = now + timedelta(weeks=container.rotation_weeks)
             await self.planner.plan(
-                f"rotation:{cid}:{due.isoformat()}",
+                f"facilitation.rotate:{cid}:{due.isoformat()}",
                 "facilitation.rotate",
                 due,
                 {"container_id": cid, "weeks": container.rotation_weeks},

@@ -13,6 +13,7 @@ from bot.community.shares import ShareService
 from bot.core.messages import Button, Buttons, Message, Text
 from bot.core.messages import Context as ContextLine
 from bot.core.ports import Planner, Sender
+from bot.storage.models import Container
 from bot.storage.repositories import ContainerRepository
 from bot.storage.trust_repository import AgreementRepository, PulseRepository
 
@@ -107,24 +108,30 @@ class HygieneService:
                     dm(facilitator, nudge, f"forming:{container_id}:{week}:{facilitator.id}"),
                 )
 
-    async def review_job(self, payload: dict[str, object], due: datetime) -> None:
-        container_id, n = payload["container_id"], payload["n"]
-        assert isinstance(container_id, int) and isinstance(n, int)
+    async def chain(
+        self, payload: dict[str, object], due: datetime, column: str, kind: str
+    ) -> Container | None:
+        """The container when this run of a weekly-cadence chain is still the current one;
+        plans the chain's next run. A run whose setting has since changed ends its chain."""
+        container_id, weeks = payload["container_id"], payload["weeks"]
+        assert isinstance(container_id, int) and isinstance(weeks, int)
         container = await self.containers.get(container_id)
-        if (
-            container is None
-            or container.state in ("closing", "closed")
-            or not container.agreement_review_weeks
-        ):
-            return
+        if container is None or container.state in ("closing", "closed"):
+            return None
+        if getattr(container, column) != weeks:
+            return None
+        following = due + timedelta(weeks=weeks)
         await self.planner.plan(
-            f"review:{container_id}:{n + 1}",
-            "agreements.review",
-            due + timedelta(weeks=container.agreement_review_weeks),
-            {"container_id": container_id, "n": n + 1},
+            f"{kind}:{container_id}:{following.isoformat()}", kind, following, payload
         )
+        return container
+
+    async def review_job(self, payload: dict[str, object], due: datetime) -> None:
+        container = await self.chain(payload, due, "agreement_review_weeks", "agreements.review")
+        if container is None or container.id is None:
+            return
         circle = await self.circles.of(container)
-        in_force = agreement_lines(await self.agreements.for_container(container_id))
+        in_force = agreement_lines(await self.agreements.for_container(container.id))
         message = Message(
             (
                 Text(
@@ -139,34 +146,18 @@ class HygieneService:
             )
         )
         for facilitator in circle.facilitators:
-            await self.sender.put(
-                circle.community,
-                dm(facilitator, message, f"review:{container_id}:{n}:{facilitator.id}"),
-            )
+            key = f"review:{container.id}:{due.isoformat()}:{facilitator.id}"
+            await self.sender.put(circle.community, dm(facilitator, message, key))
 
     async def rotation_job(self, payload: dict[str, object], due: datetime) -> None:
-        container_id, n = payload["container_id"], payload["n"]
-        assert isinstance(container_id, int) and isinstance(n, int)
-        container = await self.containers.get(container_id)
-        if (
-            container is None
-            or container.state in ("closing", "closed")
-            or not container.rotation_weeks
-        ):
+        container = await self.chain(payload, due, "rotation_weeks", "facilitation.rotate")
+        if container is None:
             return
-        await self.planner.plan(
-            f"rotation:{container_id}:{n + 1}",
-            "facilitation.rotate",
-            due + timedelta(weeks=container.rotation_weeks),
-            {"container_id": container_id, "n": n + 1},
-        )
         circle = await self.circles.of(container)
         message = Message.text(
             f"Shared leadership: consider rotating facilitation in {container.name}. "
             "Invite a member to co-facilitate with `/trellis facilitator add @member`."
         )
         for facilitator in circle.facilitators:
-            await self.sender.put(
-                circle.community,
-                dm(facilitator, message, f"rotation:{container_id}:{n}:{facilitator.id}"),
-            )
+            key = f"rotation:{container.id}:{due.isoformat()}:{facilitator.id}"
+            await self.sender.put(circle.community, dm(facilitator, message, key))

@@ -91,10 +91,19 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(text[i + 1 : end], quoted=True))
             i = end + 1
             continue
-        start = i
+        # A bare word may hold a quoted value, as in name="two words"; an apostrophe inside
+        # a word (other's) is just a letter.
+        parts: list[str] = []
         while i < n and not text[i].isspace():
-            i += 1
-        tokens.append(Token(text[start:i], quoted=False))
+            if text[i] in QUOTES and i > 0 and text[i - 1] == "=":
+                end = text.find(QUOTES[text[i]], i + 1)
+                end = n if end < 0 else end
+                parts.append(text[i + 1 : end])
+                i = end + 1
+            else:
+                parts.append(text[i])
+                i += 1
+        tokens.append(Token("".join(parts), quoted=False))
     return tokens
 
 

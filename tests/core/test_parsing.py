@@ -148,3 +148,15 @@ def test_quoted_words_come_back_whole(words: list[str]) -> None:
     cleaned = [w.replace('"', "") for w in words if w.replace('"', "").strip()]
     text = " ".join(f'"{w}"' for w in cleaned)
     assert [t.text for t in tokenize(text)] == cleaned
+
+
+def test_a_quoted_value_after_an_equals_sign_stays_whole() -> None:
+    assert [t.text for t in tokenize('take_away="Ask for failures" share=me')] == [
+        "take_away=Ask for failures",
+        "share=me",
+    ]
+
+
+def test_apostrophes_inside_words_are_letters() -> None:
+    _, values = parse("container create Pod --purpose learn from each other's attempts, don't hide")
+    assert values["purpose"] == "learn from each other's attempts, don't hide"

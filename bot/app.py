@@ -7,8 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.community import container_commands, roles
+from bot.community import container_commands, motivation_commands, roles
 from bot.community.containers import ContainerService
+from bot.community.motivations import MotivationService
 from bot.config import Settings
 from bot.core import help_command
 from bot.core.events import Event
@@ -20,6 +21,7 @@ from bot.delivery.outbox import Outbox
 from bot.scheduling.runner import Scheduler
 from bot.storage import migrate
 from bot.storage.db import Database
+from bot.storage.motivations_repository import MotivationRepository
 from bot.storage.repositories import (
     ContainerRepository,
     DirectoryRepository,
@@ -31,10 +33,15 @@ from bot.storage.repositories import (
 log = logging.getLogger(__name__)
 
 
-def build_registry(directory: DirectoryRepository, containers: ContainerService) -> Registry:
+def build_registry(
+    directory: DirectoryRepository,
+    containers: ContainerService,
+    motivations: MotivationService,
+) -> Registry:
     registry = Registry()
     help_command.register(registry)
     container_commands.register(registry, containers)
+    motivation_commands.register(registry, motivations, motivations.containers)
     roles.register(registry, directory)
     return registry
 
@@ -49,6 +56,7 @@ class Trellis:
     router: Router
     outbox: Outbox
     scheduler: Scheduler
+    motivations: MotivationService
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -70,12 +78,20 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     )
     ledger = EventLedgerRepository(db, clock)
     containers = ContainerService(ContainerRepository(db))
-    registry = build_registry(directory, containers)
-    router = Router(registry, directory, ledger, clock)
     outbox = Outbox(OutboxRepository(db, clock))
     scheduler = Scheduler(ScheduleRepository(db), clock)
+    motivations = MotivationService(
+        MotivationRepository(db),
+        ContainerRepository(db),
+        scheduler,
+        clock,
+        settings.trellis_min_aggregate,
+    )
+    motivation_commands.schedule(scheduler, motivations, outbox)
+    registry = build_registry(directory, containers, motivations)
+    router = Router(registry, directory, ledger, clock)
     scheduler.after_each.append(outbox.drain)
-    return Trellis(settings, clock, db, directory, registry, router, outbox, scheduler)
+    return Trellis(settings, clock, db, directory, registry, router, outbox, scheduler, motivations)
 
 
 @asynccontextmanager

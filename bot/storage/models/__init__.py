@@ -20,6 +20,7 @@ from bot.storage.models.core import (
     ProcessedEvent,
     ScheduledRun,
 )
+from bot.storage.models.motivations import MotivationCadence, MotivationStatement
 
 __all__ = [
     "Agreement",
@@ -28,6 +29,8 @@ __all__ = [
     "Container",
     "ContainerMembership",
     "Member",
+    "MotivationCadence",
+    "MotivationStatement",
     "OrganisationType",
     "OutboxMessage",
     "ProcessedEvent",

@@ -146,6 +146,8 @@ def ask_to_restate(
             Text(previous.text, style="quote"),
             Context(f"Points: {points_line(points_of(previous))}."),
         ]
+    else:
+        blocks.append(Text("You have not said yet why you are here; now is a good moment."))
     blocks.append(Buttons((Button("Restate", OPEN, context, style="primary"),)))
     return Message(tuple(blocks))
 
@@ -234,7 +236,7 @@ def mix_view(container: str, mix: MotivationMix, weeks: int, minimum: int) -> Me
         blocks.append(Context(f"A trend appears once enough members answered {weeks} weeks ago."))
     if mix.crowding:
         competence = mix.needs.get("competence") or 0.0
-        rising = " and still rising" if mix.social_rising else ""
+        rising = " and is still rising" if mix.social_rising else ""
         blocks.append(Text("Alert: camaraderie crowding", style="heading"))
         blocks.append(
             Text(

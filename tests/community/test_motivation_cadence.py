@@ -156,7 +156,7 @@ async def test_the_mix_shows_shares_trend_needs_and_the_crowding_alert(
     assert "Competence (I am getting better at my practice here): 2.0 of 7" in later
     assert "Relatedness (I feel connected to people here): 7.0 of 7" in later
     assert "Alert: camaraderie crowding" in later
-    assert "has overtaken the task share (20%) and still rising" in later
+    assert "has overtaken the task share (20%) and is still rising" in later
     assert "enquiry prompt" in later and "outside expert" in later
     container = await trellis.motivations.containers.open_in_channel(1, "maths")
     assert container is not None and container.id is not None

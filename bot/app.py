@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.community import (
     agreements,
@@ -13,6 +14,7 @@ from bot.community import (
     container_commands,
     hygiene,
     membership,
+    motivation_commands,
     profiles,
     prompts,
     pulses,
@@ -22,8 +24,10 @@ from bot.community import (
 )
 from bot.community.circle import Circles
 from bot.community.containers import ContainerService
+from bot.community.motivations import MotivationService
 from bot.config import Settings
 from bot.core import help_command
+from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.events import Event
 from bot.core.messages import Outgoing, Reply
 from bot.core.ports import Clock
@@ -33,6 +37,8 @@ from bot.delivery.outbox import Outbox
 from bot.scheduling.runner import Scheduler
 from bot.storage import migrate
 from bot.storage.db import Database
+from bot.storage.models import Container
+from bot.storage.motivations_repository import MotivationRepository
 from bot.storage.prompt_repository import PromptRepository
 from bot.storage.repositories import (
     ContainerRepository,
@@ -64,6 +70,7 @@ class Trellis:
     outbox: Outbox
     scheduler: Scheduler
     membership: membership.MembershipService
+    motivations: MotivationService
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -133,6 +140,18 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         scheduler,
     )
 
+    motivations = MotivationService(
+        MotivationRepository(db), containers, scheduler, clock, settings.trellis_min_aggregate
+    )
+    motivation_commands.schedule(scheduler, motivations, outbox)
+
+    async def ask_motivation(
+        community: CommunityInfo, container: Container, member: MemberInfo, now: datetime
+    ) -> list[Outgoing]:
+        return await motivations.on_join(community, container, member)
+
+    membership_service.join_hooks.append(ask_motivation)
+
     help_command.register(registry)
     roles.register(registry, directory)
     container_commands.register(registry, container_service, containers, purposes, share_service)
@@ -146,6 +165,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     shares.register(registry, share_service)
     prompts.register(registry, prompt_service)
     closing.register(registry, closing_service)
+    motivation_commands.register(registry, motivations, containers)
 
     scheduler.job("pulse.open", pulse_service.open_job)
     scheduler.job("pulse.remind", pulse_service.remind_job)
@@ -157,7 +177,16 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     scheduler.job("prompt.post", prompt_service.job)
     scheduler.job("member.back", profile_service.back)
     return Trellis(
-        settings, clock, db, directory, registry, router, outbox, scheduler, membership_service
+        settings,
+        clock,
+        db,
+        directory,
+        registry,
+        router,
+        outbox,
+        scheduler,
+        membership_service,
+        motivations,
     )
 
 

@@ -23,6 +23,7 @@ from bot.storage.models.core import (
     ProcessedEvent,
     ScheduledRun,
 )
+from bot.storage.models.motivations import MotivationCadence, MotivationStatement
 
 __all__ = [
     "Agreement",
@@ -33,6 +34,8 @@ __all__ = [
     "ContainerMembership",
     "CustomPrompt",
     "Member",
+    "MotivationCadence",
+    "MotivationStatement",
     "OrganisationType",
     "OutboxMessage",
     "ProcessedEvent",

@@ -1,0 +1,246 @@
+"""Motivations: why each member is here, asked on joining, restated on a cadence, watched
+in aggregate for camaraderie crowding. The one place that decides who may see a statement."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from bot.community.motivation_measures import (
+    NEED_FIELDS,
+    Answers,
+    Reason,
+    Relation,
+    allowed,
+    leaning,
+    parse_answers,
+    top_reasons,
+)
+from bot.community.motivation_mix import MotivationMix, build_mix
+from bot.community.motivation_views import (
+    ask_on_join,
+    ask_to_restate,
+    points_of,
+)
+from bot.core.directory import CommunityInfo, MemberInfo
+from bot.core.messages import Outgoing, ToMember
+from bot.core.ports import Clock
+from bot.core.refs import MemberRef
+from bot.storage.models import Container, MotivationStatement
+from bot.storage.motivations_repository import MotivationRepository
+from bot.storage.repositories import ContainerRepository
+
+RESTATE_JOB = "motivation.restate"
+OCCASIONS = ("join", "update", "restate")
+
+
+class Planner(Protocol):
+    async def plan(
+        self, run_key: str, kind: str, due_at: datetime, payload: dict[str, Any]
+    ) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class VisibleMotivation:
+    """A statement as another member may see it (subgroup introductions, matching)."""
+
+    text: str
+    top_reasons: tuple[Reason, ...]
+    stated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MixStatus:
+    mix: MotivationMix | None
+    answered: int
+    members: int
+
+
+class MotivationService:
+    def __init__(
+        self,
+        motivations: MotivationRepository,
+        containers: ContainerRepository,
+        planner: Planner,
+        clock: Clock,
+        minimum: int,
+    ) -> None:
+        self.motivations = motivations
+        self.containers = containers
+        self.planner = planner
+        self.clock = clock
+        self.minimum = minimum
+
+    # -- asking ----------------------------------------------------------------------------
+
+    async def on_join(
+        self, community: CommunityInfo, container: Container, member: MemberInfo
+    ) -> list[Outgoing]:
+        """The DM the join flow sends: why are you here? Also starts the container's cadence."""
+        assert container.id is not None
+        await self.ensure_cadence(container)
+        return [
+            Outgoing(
+                ask_on_join(container.name, f"join:{container.id}"),
+                ToMember(member.ref),
+                idempotency_key=f"motivation:join:{container.id}:{member.id}",
+            )
+        ]
+
+    async def record(
+        self, member: MemberInfo, occasion: str, container_id: int | None, values: Mapping[str, str]
+    ) -> MotivationStatement:
+        """Store a statement; raises AnswerProblem (nothing stored) when something is wrong."""
+        answers: Answers = parse_answers(values, needs_required=occasion == "restate")
+        statement = MotivationStatement(
+            member_id=member.id,
+            container_id=container_id,
+            text=answers.text,
+            visibility=answers.visibility,
+            occasion=occasion if occasion in OCCASIONS else "update",
+            created_at=self.clock.now(),
+            **answers.points,
+        )
+        statement.autonomy = answers.needs["autonomy"]
+        statement.competence = answers.needs["competence"]
+        statement.relatedness = answers.needs["relatedness"]
+        return await self.motivations.add(statement)
+
+    async def latest(self, member_id: int) -> MotivationStatement | None:
+        return await self.motivations.latest(member_id)
+
+    async def history(self, member_id: int) -> list[MotivationStatement]:
+        return await self.motivations.history(member_id)
+
+    async def delete(self, member_id: int, statement_id: int) -> bool:
+        return await self.motivations.delete(member_id, statement_id)
+
+    # -- circles: who may see a statement --------------------------------------------------
+
+    async def relation(self, author_id: int, viewer: MemberInfo) -> Relation:
+        if viewer.id == author_id:
+            return "self"
+        if viewer.is_facilitator:
+            return "facilitator"
+        theirs = await self.motivations.active_memberships(author_id)
+        mine = await self.motivations.active_memberships(viewer.id)
+        shared = set(theirs) & set(mine)
+        if any(mine[c] == "facilitator" for c in shared):
+            return "facilitator"
+        return "container" if shared else "other"
+
+    async def visible_motivation(
+        self, author_id: int, viewer: MemberInfo
+    ) -> VisibleMotivation | None:
+        """The author's current statement if `viewer` is in the circle the author chose.
+
+        For subgroup introductions and `similar` matching (issue 7): they must call this,
+        never read statements themselves."""
+        current = await self.motivations.latest(author_id)
+        if current is None:
+            return None
+        if not allowed(current.visibility, await self.relation(author_id, viewer)):
+            return None
+        reasons = tuple(top_reasons(points_of(current)))
+        return VisibleMotivation(current.text, reasons, current.created_at)
+
+    async def member_leaning(self, member_id: int) -> str | None:
+        """task, social or mixed, for choosing a prompt that fits the member themself."""
+        current = await self.motivations.latest(member_id)
+        return leaning(points_of(current)) if current else None
+
+    # -- the container's mix ---------------------------------------------------------------
+
+    async def mix_status(self, container_id: int) -> MixStatus:
+        now = self.clock.now()
+        rows = await self.containers.members(container_id)
+        ids = [m.id for m, _ in rows if m.id is not None]
+        weeks = await self.motivations.every_weeks(container_id) or 12
+        before = now - timedelta(weeks=weeks)
+        current: dict[int, MotivationStatement] = {}
+        previous: dict[int, MotivationStatement] = {}
+        needs: dict[int, dict[str, int | None]] = {}
+        for statement in await self.motivations.statements_of(ids):
+            current[statement.member_id] = statement
+            if statement.created_at <= before:
+                previous[statement.member_id] = statement
+            if any(getattr(statement, f) is not None for f in NEED_FIELDS):
+                needs[statement.member_id] = {f: getattr(statement, f) for f in NEED_FIELDS}
+        mix = build_mix(
+            len(ids),
+            [points_of(s) for s in current.values()],
+            [points_of(s) for s in previous.values()],
+            list(needs.values()),
+            self.minimum,
+        )
+        return MixStatus(mix, len(current), len(ids))
+
+    async def mix(self, container_id: int) -> MotivationMix | None:
+        """The aggregate mix (for the weekly digest); None below the minimum of answers."""
+        return (await self.mix_status(container_id)).mix
+
+    # -- the cadence -----------------------------------------------------------------------
+
+    async def every_weeks(self, container_id: int) -> int:
+        return await self.motivations.every_weeks(container_id)
+
+    async def set_every_weeks(self, container: Container, weeks: int) -> None:
+        assert container.id is not None
+        await self.motivations.set_every_weeks(container.id, weeks)
+        await self.ensure_cadence(container)
+
+    async def ensure_cadence(self, container: Container) -> None:
+        """Plan the next restatement round (exactly once per round, by its run key)."""
+        assert container.id is not None
+        weeks = await self.motivations.every_weeks(container.id)
+        if weeks <= 0 or container.state == "closed":
+            return
+        period = timedelta(weeks=weeks)
+        elapsed = self.clock.now() - container.created_at
+        round_number = max(1, elapsed // period + 1)
+        await self.plan_round(container, round_number, weeks)
+
+    async def plan_round(self, container: Container, round_number: int, weeks: int) -> None:
+        assert container.id is not None
+        due = container.created_at + timedelta(weeks=weeks) * round_number
+        await self.planner.plan(
+            f"{RESTATE_JOB}:{container.id}:{weeks}w:{round_number}",
+            RESTATE_JOB,
+            due,
+            {"container_id": container.id, "round": round_number, "every_weeks": weeks},
+        )
+
+    async def restate_round(
+        self, payload: Mapping[str, Any], due_at: datetime
+    ) -> tuple[CommunityInfo | None, list[Outgoing]]:
+        """One round: ask every active member to restate, then plan the next round."""
+        container = await self.motivations.container(int(payload["container_id"]))
+        weeks, round_number = int(payload["every_weeks"]), int(payload["round"])
+        if container is None or container.id is None or container.state == "closed":
+            return None, []
+        if await self.motivations.every_weeks(container.id) != weeks:
+            return None, []  # the cadence changed; the new one has its own rounds
+        community = await self.motivations.community(container.community_id)
+        if community is None:
+            return None, []
+        outgoing: list[Outgoing] = []
+        for member, _ in await self.containers.members(container.id):
+            if member.id is None or (member.paused_until and member.paused_until > due_at):
+                continue
+            previous = await self.motivations.latest(member.id)
+            outgoing.append(
+                Outgoing(
+                    ask_to_restate(container.name, previous, weeks, f"restate:{container.id}"),
+                    ToMember(MemberRef(community.ref.platform, member.platform_user_id)),
+                    idempotency_key=(
+                        f"motivation:restate:{container.id}:{weeks}w:{round_number}:{member.id}"
+                    ),
+                )
+            )
+        await self.plan_round(container, round_number + 1, weeks)
+        return community, outgoing
+
+    async def container(self, container_id: int) -> Container | None:
+        return await self.motivations.container(container_id)

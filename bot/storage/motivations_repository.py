@@ -1,0 +1,133 @@
+"""Queries of motivations: statements, their history, who may see them, and cadences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import col, select
+
+from bot.core.directory import CommunityInfo
+from bot.storage.db import Database
+from bot.storage.models import (
+    Community,
+    Container,
+    ContainerMembership,
+    Member,
+    MotivationCadence,
+    MotivationStatement,
+)
+from bot.storage.repositories import community_info, insert_ignoring_duplicates
+
+DEFAULT_EVERY_WEEKS = 12
+
+
+class MotivationRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, statement: MotivationStatement) -> MotivationStatement:
+        async with self.db.session() as session:
+            session.add(statement)
+            await session.flush()
+            return statement
+
+    async def history(self, member_id: int) -> list[MotivationStatement]:
+        """A member's statements, oldest first; the last is the current one."""
+        async with self.db.session() as session:
+            statement = (
+                select(MotivationStatement)
+                .where(MotivationStatement.member_id == member_id)
+                .order_by(col(MotivationStatement.created_at), col(MotivationStatement.id))
+            )
+            return list((await session.exec(statement)).all())
+
+    async def latest(self, member_id: int) -> MotivationStatement | None:
+        history = await self.history(member_id)
+        return history[-1] if history else None
+
+    async def delete(self, member_id: int, statement_id: int) -> bool:
+        """Delete a statement, only if it is the member's own; True when one was deleted."""
+        async with self.db.session() as session:
+            result = await session.exec(
+                delete(MotivationStatement).where(
+                    col(MotivationStatement.id) == statement_id,
+                    col(MotivationStatement.member_id) == member_id,
+                )
+            )
+            return bool(result.rowcount)
+
+    async def statements_of(self, member_ids: Iterable[int]) -> list[MotivationStatement]:
+        """Every statement of these members, oldest first."""
+        ids = list(member_ids)
+        if not ids:
+            return []
+        async with self.db.session() as session:
+            statement = (
+                select(MotivationStatement)
+                .where(col(MotivationStatement.member_id).in_(ids))
+                .order_by(col(MotivationStatement.created_at), col(MotivationStatement.id))
+            )
+            return list((await session.exec(statement)).all())
+
+    async def active_memberships(self, member_id: int) -> dict[int, str]:
+        """The containers a member is in now: container id -> role."""
+        async with self.db.session() as session:
+            statement = select(ContainerMembership).where(
+                ContainerMembership.member_id == member_id,
+                col(ContainerMembership.left_at).is_(None),
+            )
+            return {m.container_id: m.role for m in (await session.exec(statement)).all()}
+
+    async def member(self, member_id: int) -> Member | None:
+        async with self.db.session() as session:
+            return await session.get(Member, member_id)
+
+    async def container(self, container_id: int) -> Container | None:
+        async with self.db.session() as session:
+            return await session.get(Container, container_id)
+
+    async def community(self, community_id: int) -> CommunityInfo | None:
+        async with self.db.session() as session:
+            row = await session.get(Community, community_id)
+            return community_info(row) if row else None
+
+    async def every_weeks(self, container_id: int) -> int:
+        async with self.db.session() as session:
+            statement = select(MotivationCadence.every_weeks).where(
+                MotivationCadence.container_id == container_id
+            )
+            found = (await session.exec(statement)).first()
+            return DEFAULT_EVERY_WEEKS if found is None else found
+
+    async def set_every_weeks(self, container_id: int, weeks: int) -> None:
+        async with self.db.session() as session:
+            inserted = await insert_ignoring_duplicates(
+                session, MotivationCadence, {"container_id": container_id, "every_weeks": weeks}
+            )
+            if not inserted:
+                row = (
+                    await session.exec(
+                        select(MotivationCadence).where(
+                            MotivationCadence.container_id == container_id
+                        )
+                    )
+                ).one()
+                row.every_weeks = weeks
+                session.add(row)
+
+    async def add_membership(self, container_id: int, member_id: int, now: datetime) -> None:
+        """Make a member part of a container. Tests and the demo use it until the join flow of
+        issue 5 lands; that flow owns membership and calls `MotivationService.on_join`."""
+        async with self.db.session() as session:
+            await insert_ignoring_duplicates(
+                session,
+                ContainerMembership,
+                {
+                    "container_id": container_id,
+                    "member_id": member_id,
+                    "role": "member",
+                    "joined_at": now,
+                },
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import func
@@ -174,7 +175,7 @@ class DigestRepository:
         """(messages, active members) for each window between consecutive edges."""
         out: list[tuple[int, int]] = []
         async with self.db.session() as session:
-            for start, end in zip(edges, edges[1:], strict=False):
+            for start, end in pairwise(edges):
                 statement = self._scoped(
                     select(func.count(), func.count(func.distinct(Activity.member_id))).where(
                         col(Activity.at) > start, col(Activity.at) <= end

@@ -281,3 +281,7 @@ class ExchangeRepository:
     async def record_activity(self, activity: Activity) -> None:
         async with self.db.session() as session:
             session.add(activity)
+
+    async def member(self, member_id: int) -> Member | None:
+        async with self.db.session() as session:
+            return await session.get(Member, member_id)

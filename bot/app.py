@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.community import container_commands, roles
+from bot.community import container_commands, exchange_setup, roles
 from bot.community.containers import ContainerService
 from bot.config import Settings
 from bot.core import help_command
@@ -75,6 +75,8 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     outbox = Outbox(OutboxRepository(db, clock))
     scheduler = Scheduler(ScheduleRepository(db), clock)
     scheduler.after_each.append(outbox.drain)
+    # Learning exchange (issue 9); append digest section providers to `digests.providers`.
+    digests = exchange_setup.install(registry, db, directory, outbox, scheduler)  # noqa: F841
     return Trellis(settings, clock, db, directory, registry, router, outbox, scheduler)
 
 

@@ -12,7 +12,14 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.storage.db import Database
-from bot.storage.models import Container, ContainerMembership, Member, ScheduledRun, Share
+from bot.storage.models import (
+    Community,
+    Container,
+    ContainerMembership,
+    Member,
+    ScheduledRun,
+    Share,
+)
 from bot.storage.models.exchange import Activity, DigestIssue, DigestSchedule
 from bot.storage.repositories import insert_ignoring_duplicates
 
@@ -61,17 +68,18 @@ class DigestRepository:
             )
             return (await session.exec(statement)).first()
 
-    async def store_issue(self, values: dict[str, Any]) -> DigestIssue:
-        """Store an issue unless one exists for its key; either way return the stored one."""
+    async def store_issue(self, values: dict[str, Any]) -> tuple[DigestIssue, bool]:
+        """Store an issue unless one exists for its key; return the stored one, and whether
+        it was this call that stored it."""
         async with self.db.session() as session:
-            await insert_ignoring_duplicates(session, DigestIssue, values)
+            inserted = await insert_ignoring_duplicates(session, DigestIssue, values)
             statement = select(DigestIssue).where(
                 DigestIssue.community_id == values["community_id"],
                 DigestIssue.scope == values["scope"],
                 DigestIssue.period == values["period"],
                 DigestIssue.audience == values["audience"],
             )
-            return (await session.exec(statement)).one()
+            return (await session.exec(statement)).one(), inserted
 
     async def issue(
         self, community_id: int, scope: str, period: str, audience: str
@@ -219,3 +227,7 @@ class DigestRepository:
                 .order_by(col(ScheduledRun.due_at))
             )
             return list((await session.exec(statement)).all())
+
+    async def community(self, community_id: int) -> Community | None:
+        async with self.db.session() as session:
+            return await session.get(Community, community_id)

@@ -285,3 +285,11 @@ class ExchangeRepository:
     async def member(self, member_id: int) -> Member | None:
         async with self.db.session() as session:
             return await session.get(Member, member_id)
+
+    async def matched_need_ids(self, community_id: int) -> set[int]:
+        """Needs that were ever matched to an offer."""
+        async with self.db.session() as session:
+            statement = select(Introduction.need_id).where(
+                Introduction.community_id == community_id
+            )
+            return set((await session.exec(statement)).all())

@@ -74,6 +74,7 @@ def draw(trend: Trend, title: str) -> bytes:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     labels: Sequence[str] = [f"{d:%d %b}" for d in trend.week_ends]
     figure, axis = plt.subplots(figsize=(7, 3.2), dpi=100)
@@ -96,9 +97,13 @@ def draw(trend: Trend, title: str) -> bytes:
                 label="trust (1-7)",
             )
             trust_axis.set_ylim(1, 7)
-        axis.set_title(f"{title}: participation and trust, last {len(labels)} weeks", fontsize=10)
+        shown = "participation and trust" if trend.trust else "participation"
+        axis.set_title(f"{title}: {shown}, last {len(labels)} weeks", fontsize=10)
         axis.tick_params(axis="x", labelsize=8)
-        figure.legend(loc="upper left", fontsize=7, frameon=False)
+        axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+        people.yaxis.set_major_locator(MaxNLocator(integer=True))
+        handles = [h for a in figure.axes for h in a.get_legend_handles_labels()[0]]
+        axis.legend(handles=handles, loc="upper left", fontsize=7, frameon=False)
         figure.tight_layout()
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", metadata={"Software": None})

@@ -80,9 +80,9 @@ def register(
             quote=args.text("quote") or "named",
             now=ctx.now,
         )
-        where = f"{container.name}'s and the network's" if container else "the network's"
+        where = f"{container.name} and of the network" if container else "the network"
         how = "with your name" if learning.consent == "named" else "without your name"
-        return [reply(f"Captured. It will be in {where} next digest, quoted {how}.")]
+        return [reply(f"Captured. The next digest of {where} will quote it {how}.")]
 
     async def post(ctx: Context[CommandInvoked], args: Args, kind: str) -> list[Outgoing]:
         posted = await offers.post(

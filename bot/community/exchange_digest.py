@@ -61,6 +61,10 @@ def period_ending(end: datetime, zone: str) -> Period:
     return Period(end - WEEK, end, f"{year}-W{week:02d}", f"week to {local:%a %d %b %Y}")
 
 
+def sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     order: int
@@ -83,7 +87,7 @@ def compose(title: str, period: Period, found: list[Section], quiet: str) -> Mes
     """The digest as one neutral message (split later); a quiet week is one line."""
     if not found:
         return Message((Text(quiet),))
-    blocks: list[Block] = [Text(title, style="heading"), Context(period.label.capitalize())]
+    blocks: list[Block] = [Text(title, style="heading"), Context(sentence(period.label))]
     for section in found:
         blocks.append(Text(section.title, style="heading"))
         blocks.extend(section.blocks)

@@ -22,6 +22,7 @@ from bot.community.exchange_digest import (
     compose,
     period_ending,
     sections,
+    sentence,
 )
 from bot.community.exchange_sections import DIGEST_JOB
 from bot.community.exchange_split import split
@@ -101,7 +102,7 @@ class DigestService:
         filename = f"digest-{scope.key.replace(':', '-')}-{period.key}.png"
         head = (
             Text(f"Facilitator digest: {scope.name}", style="heading"),
-            Context(f"{period.label.capitalize()}. Adds to the digest posted in {posted_in}."),
+            Context(f"{sentence(period.label)}. Adds to the digest posted in {posted_in}."),
             Image(png, alt, filename),
         )
         if not found:

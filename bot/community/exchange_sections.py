@@ -67,8 +67,9 @@ class WhatHappened:
         figures = [
             plural(counts.messages, "message"),
             f"{plural(len(counts.active), 'person', 'people')} taking part",
-            plural(new, "new connection"),
         ]
+        if new:
+            figures.append(plural(new, "new connection"))
         if counts.threads:
             figures.append(plural(counts.threads, "active thread"))
         blocks: list[Text | Context] = [Text(", ".join(figures) + ".")]

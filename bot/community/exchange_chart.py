@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.community.exchange_digest import DigestScope, Period
+from bot.community.exchange_sections import plural
 from bot.storage.exchange_digest_repository import DigestRepository
 
 WEEKS = 8
@@ -58,9 +59,11 @@ class TrendChart:
 def describe(trend: Trend) -> str:
     """The chart in words: its alt text, for screen readers and text-only platforms."""
     last, first = trend.active[-1], trend.active[0]
+    weeks = len(trend.week_ends)
     text = (
-        f"Participation over {len(trend.week_ends)} weeks: {trend.messages[-1]} messages from "
-        f"{last} people this week ({first} people {len(trend.week_ends) - 1} weeks ago)."
+        f"Participation over {weeks} weeks: {plural(trend.messages[-1], 'message')} from "
+        f"{plural(last, 'person', 'people')} this week "
+        f"({plural(first, 'person', 'people')} {weeks - 1} weeks ago)."
     )
     if trend.trust:
         text += f" Trust {trend.trust[-1].value:.1f} of 7 at the last pulse."

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 # The checkout under test, ahead of any installed copy of `bot` (an editable install may point
 # at another checkout).
 ROOT = Path(__file__).resolve().parents[2]

@@ -38,7 +38,7 @@ async def join(community: MemoryCommunity, container_id: int, name: str) -> None
 async def pod(community: MemoryCommunity, channel: str = "maths") -> int:
     """A container in #channel created by facilitator ana; returns its id."""
     await community.command(
-        f'container create Maths --purpose "Teach fractions"', by="ana", admin=True, channel=channel
+        'container create Maths --purpose "Teach fractions"', by="ana", admin=True, channel=channel
     )
     info = await community.trellis.directory.community(community.community)
     from bot.storage.repositories import ContainerRepository

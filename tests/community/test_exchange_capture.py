@@ -86,10 +86,14 @@ async def test_a_declined_learning_is_erased_and_never_appears(
 ) -> None:
     await pod(community)
     await react(community, "ana", "ben", "Secret attempt", message_id="m9")
-    value = next(
-        b for b in community.dms_to("ben")[0].message.blocks if isinstance(b, Buttons)
-    ).buttons[2].value
-    assert "text has been deleted" in text_of(await click(community, "ben", "exchange.consent", value))
+    value = (
+        next(b for b in community.dms_to("ben")[0].message.blocks if isinstance(b, Buttons))
+        .buttons[2]
+        .value
+    )
+    assert "text has been deleted" in text_of(
+        await click(community, "ben", "exchange.consent", value)
+    )
     again = await click(community, "ben", "exchange.consent", value.replace("declined", "named"))
     assert "You already chose for this message: don't quote it." in text_of(again)
     learning = await ExchangeRepository(community.trellis.db).learning(int(value.split(":")[0]))

@@ -12,6 +12,7 @@ from bot.community import (
     agreements,
     closing,
     container_commands,
+    exchange_setup,
     hygiene,
     membership,
     motivation_commands,
@@ -24,6 +25,7 @@ from bot.community import (
 )
 from bot.community.circle import Circles
 from bot.community.containers import ContainerService
+from bot.community.exchange_digest_service import DigestService
 from bot.community.motivations import MotivationService
 from bot.config import Settings
 from bot.core import help_command
@@ -71,6 +73,7 @@ class Trellis:
     scheduler: Scheduler
     membership: membership.MembershipService
     motivations: MotivationService
+    digests: DigestService
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -176,6 +179,9 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     scheduler.job("container.close", closing_service.finish_job)
     scheduler.job("prompt.post", prompt_service.job)
     scheduler.job("member.back", profile_service.back)
+
+    # Learning exchange (issue 9): digest section providers are appended to `digests.providers`.
+    digests = exchange_setup.install(registry, db, directory, outbox, scheduler)
     return Trellis(
         settings,
         clock,
@@ -187,6 +193,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         scheduler,
         membership_service,
         motivations,
+        digests,
     )
 
 

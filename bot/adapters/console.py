@@ -7,17 +7,27 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.adapters.console_render import render
 from bot.app import Trellis
-from bot.core.events import ActionChosen, Actor, CommandInvoked, Event, FormSubmitted, MessagePosted
+from bot.core.events import (
+    ActionChosen,
+    Actor,
+    CommandInvoked,
+    Event,
+    FormSubmitted,
+    MessagePosted,
+    ReactionAdded,
+)
 from bot.core.messages import (
     Buttons,
     Choice,
     ChoiceInput,
     Form,
+    Image,
     Message,
     Outgoing,
     Reply,
@@ -33,7 +43,7 @@ PLATFORM = "console"
 COMMUNITY = CommunityRef(PLATFORM, "local")
 DIRECTIVES = (
     ":as NAME [--org ORG] [--type TYPE] [--tz ZONE], :channel NAME, :advance 90m|36h|7d, "
-    ":facilitator NAME, :click ACTION [VALUE], :submit FIELD=VALUE …, :help, :quit"
+    ":facilitator NAME, :react EMOJI, :click ACTION [VALUE], :submit FIELD=VALUE …, :help, :quit"
 )
 MENTION = re.compile(r"^@([\w.\-]+)$")
 CHANNEL = re.compile(r"^#([\w.\-]+)$")
@@ -60,6 +70,8 @@ class ConsoleCommunity:
         self.channel = ChannelRef(PLATFORM, "general", "general")
         self.shown: dict[str, Shown] = {}
         self.message_seq = 0
+        # The last message posted in each channel (author, id, text), for `:react`.
+        self.last_posted: dict[str, tuple[str, str, str]] = {}
         # Where the event being handled happened; replies are shown there.
         self.event_channel: ChannelRef | None = self.channel
         self.directives: dict[str, Callable[[str], object]] = {
@@ -68,6 +80,7 @@ class ConsoleCommunity:
             ":advance": self.advance,
             ":facilitator": self.grant,
             ":click": self.click,
+            ":react": self.react,
             ":submit": self.submit,
             ":help": self.directive_help,
         }
@@ -85,6 +98,11 @@ class ConsoleCommunity:
         self.print(header)
         for line in render(message):
             self.print(f"  {line}")
+        for block in message.blocks:
+            if isinstance(block, Image):
+                path = Path(block.filename)
+                path.write_bytes(block.png)
+                self.print(f"  (saved {block.filename}, {len(block.png):,} bytes)")
         self.remember(message, viewer, where)
 
     def remember(self, message: Message, viewer: str | None, where: ChannelRef | None) -> None:
@@ -162,6 +180,11 @@ class ConsoleCommunity:
         if line.startswith("/trellis") and (len(line) == 8 or line[8].isspace()):
             await self.dispatch(await self.command(line[8:].strip()))
         else:
+            self.last_posted[self.channel.external_id] = (
+                self.member_id,
+                str(self.message_seq),
+                line,
+            )
             await self.dispatch(
                 MessagePosted(
                     community=COMMUNITY,
@@ -260,6 +283,26 @@ class ConsoleCommunity:
             return
         await self.trellis.directory.set_facilitator(member.id, True)
         self.print(f"-- @{name.lower()} is now a facilitator")
+
+    async def react(self, rest: str) -> None:
+        """React to the last message posted in this channel, as the current member."""
+        emoji = rest.strip().strip(":")
+        posted = self.last_posted.get(self.channel.external_id)
+        if not emoji or posted is None:
+            self.print("Usage: :react EMOJI (reacts to the last message posted in this channel)")
+            return
+        author, message_id, text = posted
+        await self.dispatch(
+            ReactionAdded(
+                community=COMMUNITY,
+                actor=await self.actor(),
+                channel=self.channel,
+                emoji=emoji,
+                message_id=message_id,
+                message_author=MemberRef(PLATFORM, author),
+                message_text=text,
+            )
+        )
 
     def visible(self) -> list[Shown]:
         """What the current member can click: their own messages, then the channel's."""

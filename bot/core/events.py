@@ -52,6 +52,8 @@ class ReactionAdded(Event):
     emoji: str
     message_id: str
     message_author: MemberRef | None = None
+    # The reacted message's text, when the adapter can tell (it may have to fetch it).
+    message_text: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,6 +20,8 @@ from bot.storage.repositories import OutboxRepository
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# How long a process holds a message it is sending before another may try it.
+SEND_LEASE = timedelta(minutes=5)
 
 
 class Outbox:
@@ -59,6 +61,9 @@ class Outbox:
             data = json.loads(row.payload)
             transport = self.transports.get(data["platform"])
             if transport is None:
+                continue
+            # Several processes may drain the same table: only the one that claims it sends.
+            if not await self.repository.claim(row.id, SEND_LEASE):
                 continue
             target = codec.loads_target(data["target"])
             assert isinstance(target, ToChannel | ToMember)

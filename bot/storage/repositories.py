@@ -372,6 +372,22 @@ class OutboxRepository:
             )
             return list((await session.exec(statement)).all())
 
+    async def claim(self, message_id: int, lease: timedelta) -> bool:
+        """Take a due message for sending, for `lease`; False when another process took it.
+        A process that dies while sending leaves it due again once the lease ends."""
+        now = self.clock.now()
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(OutboxMessage)
+                .where(
+                    col(OutboxMessage.id) == message_id,
+                    col(OutboxMessage.status) == "pending",
+                    col(OutboxMessage.next_attempt_at) <= now,
+                )
+                .values(next_attempt_at=now + lease)
+            )
+            return bool(result.rowcount)
+
     async def mark_sent(self, message_id: int) -> None:
         async with self.db.session() as session:
             await session.exec(

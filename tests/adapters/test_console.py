@@ -7,11 +7,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The checkout under test, ahead of any installed copy of `bot` (an editable install may point
+# at another checkout).
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def run_console(script: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))},
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/console.db",
+        "PYTHONPATH": str(ROOT),
         **env,
     }
     return subprocess.run(

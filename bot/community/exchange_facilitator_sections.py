@@ -1,0 +1,78 @@
+"""What the facilitator digest adds that this room can tell: quiet members and weaving
+suggestions from offers and needs. Individual names appear here, for facilitators only."""
+
+from __future__ import annotations
+
+from bot.community.exchange_digest import INTRODUCTIONS, QUIET_MEMBERS, DigestScope, Period, Section
+from bot.community.exchange_sections import plural
+from bot.core.messages import Context, Text
+from bot.storage.exchange_digest_repository import DigestRepository
+from bot.storage.exchange_repository import ExchangeRepository
+
+MAX_NAMES = 30
+
+
+def names(found: list[str]) -> str:
+    shown = ", ".join(found[:MAX_NAMES])
+    more = len(found) - MAX_NAMES
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+class QuietMembers:
+    """Members of the container (or the network) who posted nothing this week."""
+
+    def __init__(self, digests: DigestRepository) -> None:
+        self.digests = digests
+
+    async def section(self, scope: DigestScope, period: Period) -> Section | None:
+        cid = scope.community.id
+        counts = await self.digests.activity(cid, scope.container_id, period.start, period.end)
+        if scope.container_id is not None:
+            people = [m for m, _ in await self.digests.container_members(scope.container_id)]
+        else:
+            people = sorted(
+                (await self.digests.members(cid)).values(), key=lambda m: m.display_name
+            )
+        quiet = [m.display_name for m in people if m.id not in counts.active]
+        if not quiet:
+            return None
+        return Section(
+            QUIET_MEMBERS,
+            "Quiet this week",
+            (
+                Text(f"{plural(len(quiet), 'member')} posted nothing: {names(quiet)}."),
+                Context("A personal word often helps more than a reminder."),
+            ),
+        )
+
+
+class WeavingSuggestions:
+    """Needs nobody has offered to meet yet, and introductions waiting for an answer."""
+
+    def __init__(self, exchange: ExchangeRepository) -> None:
+        self.exchange = exchange
+
+    async def section(self, scope: DigestScope, period: Period) -> Section | None:
+        cid = scope.community.id
+        needs = await self.exchange.open_listings(cid, "need", other_than=0)
+        if scope.container_id is not None:
+            needs = [(n, m) for n, m in needs if n.container_id == scope.container_id]
+        intros = await self.exchange.introductions(
+            cid, scope.container_id, period.start, period.end
+        )
+        matched = await self.exchange.matched_need_ids(cid)
+        unmatched = [(n, m) for n, m in needs if n.id not in matched]
+        waiting = [
+            i
+            for i in intros
+            if i.introduced_at is None and "no" not in (i.offer_answer, i.need_answer)
+        ]
+        blocks: list[Text | Context] = []
+        if unmatched:
+            lines = [f"• {m.display_name}: “{' '.join(n.text.split())}”" for n, m in unmatched]
+            blocks.append(Text("Needs with no offer yet — who could help?\n" + "\n".join(lines)))
+        if waiting:
+            blocks.append(Text(f"{plural(len(waiting), 'introduction')} waiting for an answer."))
+        if not blocks:
+            return None
+        return Section(INTRODUCTIONS, "Suggested introductions", tuple(blocks))

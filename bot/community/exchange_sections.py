@@ -30,7 +30,7 @@ DIGEST_JOB = "exchange_digest"
 # reminders to facilitators) is left out.
 COMING_UP_LABELS: dict[str, str] = {
     "subgroup_round": "Next subgroup round",
-    "checkin.round": "Next check-in",
+    "checkin.open": "Next check-in",
     "pulse.open": "Trust pulse",
     "prompt.post": "Dialogue prompt",
     "motivation.restate": "Time to restate why we are here",

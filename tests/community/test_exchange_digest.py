@@ -150,10 +150,10 @@ async def test_what_people_tried_across_boundaries_and_coming_up(
             )
     info = await community.trellis.directory.community(community.community)
     await community.trellis.scheduler.plan(
-        "checkin:1", "checkin.round", clock.now() + timedelta(days=3), {"container_id": container}
+        "checkin:1", "checkin.open", clock.now() + timedelta(days=3), {"container_id": container}
     )
     await community.trellis.scheduler.plan(
-        "checkin:other", "checkin.round", clock.now() + timedelta(days=3), {"container_id": 999}
+        "checkin:other", "checkin.open", clock.now() + timedelta(days=3), {"container_id": 999}
     )
     clock.advance(timedelta(hours=1))
     text = text_of(await community.command("digest preview", by="ana", channel="maths"))

@@ -7,7 +7,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.community import container_commands, roles
+from bot.community import checkin_commands, container_commands, roles
+from bot.community.checkin_support import CheckinDeps
+from bot.community.checkins import Checkins
 from bot.community.containers import ContainerService
 from bot.config import Settings
 from bot.core import help_command
@@ -19,6 +21,7 @@ from bot.core.router import Router
 from bot.delivery.outbox import Outbox
 from bot.scheduling.runner import Scheduler
 from bot.storage import migrate
+from bot.storage.checkins_repository import CheckinRepository
 from bot.storage.db import Database
 from bot.storage.repositories import (
     ContainerRepository,
@@ -31,11 +34,14 @@ from bot.storage.repositories import (
 log = logging.getLogger(__name__)
 
 
-def build_registry(directory: DirectoryRepository, containers: ContainerService) -> Registry:
+def build_registry(
+    directory: DirectoryRepository, containers: ContainerService, checkins: Checkins
+) -> Registry:
     registry = Registry()
     help_command.register(registry)
     container_commands.register(registry, containers)
     roles.register(registry, directory)
+    checkin_commands.register(registry, checkins)
     return registry
 
 
@@ -70,11 +76,23 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     )
     ledger = EventLedgerRepository(db, clock)
     containers = ContainerService(ContainerRepository(db))
-    registry = build_registry(directory, containers)
-    router = Router(registry, directory, ledger, clock)
     outbox = Outbox(OutboxRepository(db, clock))
     scheduler = Scheduler(ScheduleRepository(db), clock)
     scheduler.after_each.append(outbox.drain)
+    checkins = Checkins(
+        CheckinDeps(
+            CheckinRepository(db),
+            ContainerRepository(db),
+            scheduler,
+            outbox,
+            clock,
+            min_aggregate=settings.trellis_min_aggregate,
+        )
+    )
+    for kind, job in checkins.jobs().items():
+        scheduler.job(kind, job)
+    registry = build_registry(directory, containers, checkins)
+    router = Router(registry, directory, ledger, clock)
     return Trellis(settings, clock, db, directory, registry, router, outbox, scheduler)
 
 

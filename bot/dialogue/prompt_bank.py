@@ -15,11 +15,28 @@ from typing import Any
 FALLBACK_LOCALE = "en"
 
 
+LABEL_CHARS = 45
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    label: str
+    text: str
+
+
+def question(text: str, label: str = "") -> Question:
+    """A question with a short form label (derived from the text when none is given)."""
+    text = text.strip()
+    if not label:
+        label = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
+    return Question(label=label, text=text)
+
+
 @dataclass(frozen=True, slots=True)
 class QuestionSet:
     name: str
     title: str
-    questions: tuple[str, ...]
+    questions: tuple[Question, ...]
     source: str = ""
 
 
@@ -47,7 +64,9 @@ def checkin_prompts(locale: str = FALLBACK_LOCALE) -> CheckinPrompts:
         name: QuestionSet(
             name=name,
             title=str(body["title"]),
-            questions=tuple(str(q) for q in body["questions"]),
+            questions=tuple(
+                question(str(q["text"]), str(q.get("label", ""))) for q in body["questions"]
+            ),
             source=str(body.get("source", "")),
         )
         for name, body in data["sets"].items()

@@ -330,6 +330,12 @@ class CheckinRepository:
             )
             return community_info((await session.exec(statement)).one())
 
+    async def community(self, community_id: int) -> CommunityInfo:
+        async with self.db.session() as session:
+            row = await session.get(Community, community_id)
+            assert row is not None
+            return community_info(row)
+
     async def member(self, member_id: int) -> Member | None:
         async with self.db.session() as session:
             return await session.get(Member, member_id)

@@ -126,7 +126,7 @@ class ReflectionService:
             if round_.closed_at is not None and level in (Sharing.ANONYMOUS, Sharing.NAMED)
             else ""
         )
-        return Message.text(f"Answer {index + 1}: shared with {LABELS[level]}. {note}{when}")
+        return Message.text(f"Answer {index + 1} — who sees it now: {LABELS[level]}. {note}{when}")
 
     async def mine(
         self, community: CommunityInfo, member: MemberInfo, round_id: int | None

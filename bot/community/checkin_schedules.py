@@ -138,7 +138,8 @@ class ScheduleService:
                 Text(
                     f"{capitalised(day_label(schedule.every, schedule.day))} at "
                     f"{request.at:%H:%M}, in each member's own time zone. "
-                    f"Questions: {chosen.title} (set `{chosen.name}`). Open for {span(schedule.open_hours)}, "
+                    f"Questions: {chosen.title} (set `{chosen.name}`). "
+                    f"Open for {span(schedule.open_hours)}, "
                     f"{reminder}. First round: {first:%a} {first.day} {first:%b}."
                 ),
                 Context(

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from bot.community import (
     agreements,
+    checkin_commands,
     closing,
     container_commands,
     exchange_setup,
@@ -23,6 +24,8 @@ from bot.community import (
     roles,
     shares,
 )
+from bot.community.checkin_support import CheckinDeps
+from bot.community.checkins import Checkins
 from bot.community.circle import Circles
 from bot.community.containers import ContainerService
 from bot.community.exchange_digest_service import DigestService
@@ -38,6 +41,7 @@ from bot.core.router import Router
 from bot.delivery.outbox import Outbox
 from bot.scheduling.runner import Scheduler
 from bot.storage import migrate
+from bot.storage.checkins_repository import CheckinRepository
 from bot.storage.db import Database
 from bot.storage.models import Container
 from bot.storage.motivations_repository import MotivationRepository
@@ -179,6 +183,20 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     scheduler.job("container.close", closing_service.finish_job)
     scheduler.job("prompt.post", prompt_service.job)
     scheduler.job("member.back", profile_service.back)
+
+    checkins = Checkins(
+        CheckinDeps(
+            CheckinRepository(db),
+            containers,
+            scheduler,
+            outbox,
+            clock,
+            min_aggregate=settings.trellis_min_aggregate,
+        )
+    )
+    for kind, job in checkins.jobs().items():
+        scheduler.job(kind, job)
+    checkin_commands.register(registry, checkins)
 
     # Learning exchange (issue 9): digest section providers are appended to `digests.providers`.
     digests = exchange_setup.install(registry, db, directory, outbox, scheduler)

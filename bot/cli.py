@@ -68,7 +68,7 @@ async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
     if list(platforms) == ["console"]:
         from bot.adapters.console import ConsoleCommunity
 
-        clock = SimulatedClock(SystemClock().now())
+        clock = SimulatedClock(settings.trellis_console_start or SystemClock().now())
         async with lifespan(settings, clock) as trellis:
             return await ConsoleCommunity(trellis, clock).run()
     return await serve_platforms(settings, platforms)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
     trellis_min_aggregate: int = Field(
         default=5, ge=3, description="fewest answers before an aggregate is shown (>= 3)"
     )
+    trellis_console_start: datetime | None = Field(
+        default=None,
+        description="console only: start its simulated clock here (ISO 8601; UTC if no zone), "
+        "so a scripted run reads the same every time",
+    )
 
     # Slack (issue 3 fills these in).
     slack_bot_token: str | None = None
@@ -70,6 +76,11 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("expected an IANA time zone such as UTC or Europe/Lisbon") from None
         return value
+
+    @field_validator("trellis_console_start")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
     def platforms(self) -> list[Platform]:
         """The platforms whose credentials are configured; the console when none are."""

@@ -118,9 +118,9 @@ def form_message(form: Form, minimum: int, lead: str = "") -> Message:
 def ask_on_join(container: str, context: str) -> Message:
     return Message(
         (
-            Text(f"Welcome to {container}!", style="heading"),
+            Text(f"Why are you in {container}?", style="heading"),
             Text(
-                "Why are you here? A short statement in your own words and 10 points over "
+                "A short statement in your own words and 10 points over "
                 "six reasons help the group keep its motivations clear. It takes a minute, "
                 "and you choose who may see it."
             ),

@@ -42,7 +42,7 @@ def test_the_documented_console_run(tmp_path: Path) -> None:
     out = run_script(tmp_path)
     # Joining: a DM asks why, and its button opens the form.
     joined = after(out, "> /trellis join")
-    assert "[@ana] Trellis (direct message):\n  *Welcome to Maths leads!*" in joined
+    assert "[@ana] Trellis (direct message):\n  *Why are you in Maths leads?*" in joined
     assert "[Say why I am here]  :click motivation.open join:1" in joined
     assert "Form: Why I am here" in joined
     # Points that do not add up are shown back and asked again.

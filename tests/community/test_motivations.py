@@ -37,8 +37,8 @@ async def test_joining_sends_a_dm_whose_button_opens_the_form(
     await join(trellis, community, "ana", "maths")
     [dm] = motivation_dms(community, "ana")
     assert isinstance(dm.target, ToMember)
-    assert "Welcome to Maths leads!" in dm.text
-    assert "Why are you here?" in dm.text
+    assert "Why are you in Maths leads?" in dm.text
+    assert "A short statement in your own words" in dm.text
     form = form_in(await click(community, "ana", buttons(dm.message)["Say why I am here"]))
     names = [f.name for f in form.fields]
     assert names[:7] == [

@@ -8,6 +8,7 @@ stops most wrong input before it reaches us, and the registry parser checks the 
 from __future__ import annotations
 
 import inspect
+import keyword
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, Literal
 
@@ -58,7 +59,9 @@ def option_help(option: OptionSpec) -> str:
 
 
 def parameter_name(option: OptionSpec) -> str:
-    return option.name.replace("-", "_")
+    """A Python identifier for the option; Discord still shows the option's own name."""
+    name = option.name.replace("-", "_")
+    return f"{name}_" if keyword.iskeyword(name) else name
 
 
 def make_callback(spec: CommandSpec, sink: CommandSink) -> Callable[..., Coroutine[Any, Any, None]]:

@@ -1,6 +1,7 @@
 """The tables, one module per room. Importing this package registers every table with
 SQLModel.metadata, which Alembic compares against."""
 
+from bot.storage.models import checkins as checkins
 from bot.storage.models import exchange as exchange
 from bot.storage.models.containers import (
     Agreement,

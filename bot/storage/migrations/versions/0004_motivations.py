@@ -1,7 +1,7 @@
 """motivations
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23 00:15:09.762398
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import bot.storage.types
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

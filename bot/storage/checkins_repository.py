@@ -1,0 +1,341 @@
+"""Queries of reflection check-ins: schedules, question sets, rounds, deliveries, answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, update
+from sqlmodel import col, select
+
+from bot.core.directory import CommunityInfo
+from bot.storage.db import Database
+from bot.storage.models import Community, Container, ContainerMembership, Member
+from bot.storage.models.checkins import (
+    CheckinAnswer,
+    CheckinDelivery,
+    CheckinQuestionSet,
+    CheckinRound,
+    CheckinSchedule,
+)
+from bot.storage.repositories import community_info, insert_ignoring_duplicates
+
+
+class CheckinRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- schedules ------------------------------------------------------------------------
+
+    async def schedule(self, schedule_id: int) -> CheckinSchedule | None:
+        async with self.db.session() as session:
+            return await session.get(CheckinSchedule, schedule_id)
+
+    async def schedule_for(self, container_id: int) -> CheckinSchedule | None:
+        async with self.db.session() as session:
+            statement = select(CheckinSchedule).where(CheckinSchedule.container_id == container_id)
+            return (await session.exec(statement)).first()
+
+    async def save_schedule(self, container_id: int, values: dict[str, Any]) -> CheckinSchedule:
+        """Create the container's schedule or replace its settings (a new generation)."""
+        async with self.db.session() as session:
+            statement = select(CheckinSchedule).where(CheckinSchedule.container_id == container_id)
+            row = (await session.exec(statement)).first()
+            if row is None:
+                row = CheckinSchedule(container_id=container_id, **values)
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.generation += 1
+            session.add(row)
+            await session.flush()
+            return row
+
+    async def update_schedule(self, schedule_id: int, **values: Any) -> CheckinSchedule:
+        """Change a schedule; a new generation makes runs planned before it lapse."""
+        async with self.db.session() as session:
+            row = await session.get(CheckinSchedule, schedule_id)
+            assert row is not None
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.generation += 1
+            session.add(row)
+            await session.flush()
+            return row
+
+    async def set_next_date(self, schedule_id: int, next_date: date) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(CheckinSchedule)
+                .where(col(CheckinSchedule.id) == schedule_id)
+                .values(next_date=next_date)
+            )
+
+    async def member_schedules(self, member_id: int) -> list[tuple[Container, CheckinSchedule]]:
+        """The active schedules of the containers a member belongs to."""
+        async with self.db.session() as session:
+            statement = (
+                select(Container, CheckinSchedule)
+                .join(CheckinSchedule, col(CheckinSchedule.container_id) == col(Container.id))
+                .join(
+                    ContainerMembership, col(ContainerMembership.container_id) == col(Container.id)
+                )
+                .where(
+                    ContainerMembership.member_id == member_id,
+                    col(ContainerMembership.left_at).is_(None),
+                    col(CheckinSchedule.paused).is_(False),
+                )
+                .order_by(col(Container.name))
+            )
+            return [(c, s) for c, s in (await session.exec(statement)).all()]
+
+    # -- question sets --------------------------------------------------------------------
+
+    async def add_question_set(
+        self, community_id: int, name: str, questions: Sequence[str], by: int, at: datetime
+    ) -> bool:
+        async with self.db.session() as session:
+            return await insert_ignoring_duplicates(
+                session,
+                CheckinQuestionSet,
+                {
+                    "community_id": community_id,
+                    "name": name,
+                    "questions": json.dumps(list(questions), ensure_ascii=False),
+                    "created_by": by,
+                    "created_at": at,
+                },
+            )
+
+    async def question_sets(self, community_id: int) -> dict[str, tuple[str, ...]]:
+        async with self.db.session() as session:
+            statement = (
+                select(CheckinQuestionSet)
+                .where(CheckinQuestionSet.community_id == community_id)
+                .order_by(col(CheckinQuestionSet.name))
+            )
+            rows = (await session.exec(statement)).all()
+            return {row.name: tuple(json.loads(row.questions)) for row in rows}
+
+    # -- rounds ---------------------------------------------------------------------------
+
+    async def create_round(self, values: dict[str, Any]) -> CheckinRound:
+        """The round with this container and key, created the first time it is asked for."""
+        async with self.db.session() as session:
+            await insert_ignoring_duplicates(session, CheckinRound, values)
+            statement = select(CheckinRound).where(
+                CheckinRound.container_id == values["container_id"],
+                CheckinRound.round_key == values["round_key"],
+            )
+            return (await session.exec(statement)).one()
+
+    async def round(self, round_id: int) -> CheckinRound | None:
+        async with self.db.session() as session:
+            return await session.get(CheckinRound, round_id)
+
+    async def close_round(self, round_id: int, now: datetime) -> bool:
+        """Close a round; False when it was already closed."""
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(CheckinRound)
+                .where(col(CheckinRound.id) == round_id, col(CheckinRound.closed_at).is_(None))
+                .values(closed_at=now)
+            )
+            return bool(result.rowcount)
+
+    async def latest_rounds(self, container_id: int, limit: int = 1) -> list[CheckinRound]:
+        async with self.db.session() as session:
+            statement = (
+                select(CheckinRound)
+                .where(CheckinRound.container_id == container_id)
+                .order_by(col(CheckinRound.opened_at).desc(), col(CheckinRound.id).desc())
+                .limit(limit)
+            )
+            return list((await session.exec(statement)).all())
+
+    # -- deliveries -----------------------------------------------------------------------
+
+    async def add_deliveries(self, round_id: int, due: Iterable[tuple[int, datetime]]) -> int:
+        added = 0
+        async with self.db.session() as session:
+            for member_id, due_at in due:
+                added += await insert_ignoring_duplicates(
+                    session,
+                    CheckinDelivery,
+                    {
+                        "round_id": round_id,
+                        "member_id": member_id,
+                        "due_at": due_at,
+                        "status": "pending",
+                    },
+                )
+        return added
+
+    async def deliveries(self, round_id: int) -> list[tuple[CheckinDelivery, Member]]:
+        async with self.db.session() as session:
+            statement = (
+                select(CheckinDelivery, Member)
+                .join(Member, col(Member.id) == col(CheckinDelivery.member_id))
+                .where(CheckinDelivery.round_id == round_id)
+                .order_by(col(Member.display_name), col(Member.id))
+            )
+            return [(d, m) for d, m in (await session.exec(statement)).all()]
+
+    async def pending_due(
+        self, round_id: int, now: datetime
+    ) -> list[tuple[CheckinDelivery, Member]]:
+        async with self.db.session() as session:
+            statement = (
+                select(CheckinDelivery, Member)
+                .join(Member, col(Member.id) == col(CheckinDelivery.member_id))
+                .where(
+                    CheckinDelivery.round_id == round_id,
+                    CheckinDelivery.status == "pending",
+                    col(CheckinDelivery.due_at) <= now,
+                )
+                .order_by(col(CheckinDelivery.due_at), col(CheckinDelivery.id))
+            )
+            return [(d, m) for d, m in (await session.exec(statement)).all()]
+
+    async def delivery(self, round_id: int, member_id: int) -> CheckinDelivery | None:
+        async with self.db.session() as session:
+            statement = select(CheckinDelivery).where(
+                CheckinDelivery.round_id == round_id, CheckinDelivery.member_id == member_id
+            )
+            return (await session.exec(statement)).first()
+
+    async def set_delivery(self, delivery_id: int, **values: Any) -> None:
+        async with self.db.session() as session:
+            await session.exec(
+                update(CheckinDelivery)
+                .where(col(CheckinDelivery.id) == delivery_id)
+                .values(**values)
+            )
+
+    async def to_remind(
+        self, round_id: int, due_before: datetime
+    ) -> list[tuple[CheckinDelivery, Member]]:
+        """Sent, not yet reminded, due before the moment, and with no answer yet."""
+        answered = select(CheckinAnswer.member_id).where(CheckinAnswer.round_id == round_id)
+        async with self.db.session() as session:
+            statement = (
+                select(CheckinDelivery, Member)
+                .join(Member, col(Member.id) == col(CheckinDelivery.member_id))
+                .where(
+                    CheckinDelivery.round_id == round_id,
+                    CheckinDelivery.status == "sent",
+                    col(CheckinDelivery.reminded_at).is_(None),
+                    col(CheckinDelivery.due_at) <= due_before,
+                    col(CheckinDelivery.member_id).not_in(answered),
+                )
+                .order_by(col(CheckinDelivery.id))
+            )
+            return [(d, m) for d, m in (await session.exec(statement)).all()]
+
+    # -- answers --------------------------------------------------------------------------
+
+    async def answers(self, round_id: int, member_id: int | None = None) -> list[CheckinAnswer]:
+        async with self.db.session() as session:
+            statement = select(CheckinAnswer).where(CheckinAnswer.round_id == round_id)
+            if member_id is not None:
+                statement = statement.where(CheckinAnswer.member_id == member_id)
+            statement = statement.order_by(
+                col(CheckinAnswer.member_id), col(CheckinAnswer.question_index)
+            )
+            return list((await session.exec(statement)).all())
+
+    async def save_answers(
+        self, round_id: int, member_id: int, answers: Sequence[tuple[int, str, str]], now: datetime
+    ) -> None:
+        """Write (index, question, text) answers; an empty text removes an earlier answer."""
+        async with self.db.session() as session:
+            for index, question, text in answers:
+                where = (
+                    col(CheckinAnswer.round_id) == round_id,
+                    col(CheckinAnswer.member_id) == member_id,
+                    col(CheckinAnswer.question_index) == index,
+                )
+                if not text:
+                    await session.exec(delete(CheckinAnswer).where(*where))
+                    continue
+                inserted = await insert_ignoring_duplicates(
+                    session,
+                    CheckinAnswer,
+                    {
+                        "round_id": round_id,
+                        "member_id": member_id,
+                        "question_index": index,
+                        "question": question,
+                        "text": text,
+                        "sharing": "me",
+                        "answered_at": now,
+                        "updated_at": now,
+                    },
+                )
+                if not inserted:
+                    await session.exec(
+                        update(CheckinAnswer).where(*where).values(text=text, updated_at=now)
+                    )
+
+    async def set_sharing(self, round_id: int, member_id: int, index: int, sharing: str) -> bool:
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(CheckinAnswer)
+                .where(
+                    col(CheckinAnswer.round_id) == round_id,
+                    col(CheckinAnswer.member_id) == member_id,
+                    col(CheckinAnswer.question_index) == index,
+                )
+                .values(sharing=sharing)
+            )
+            return bool(result.rowcount)
+
+    async def answered_rounds(self, member_id: int, limit: int = 10) -> list[CheckinRound]:
+        """Rounds a member answered, latest first."""
+        async with self.db.session() as session:
+            answered = (
+                select(CheckinAnswer.round_id)
+                .where(CheckinAnswer.member_id == member_id)
+                .group_by(col(CheckinAnswer.round_id))
+            )
+            statement = (
+                select(CheckinRound)
+                .where(col(CheckinRound.id).in_(answered))
+                .order_by(col(CheckinRound.opened_at).desc(), col(CheckinRound.id).desc())
+                .limit(limit)
+            )
+            return list((await session.exec(statement)).all())
+
+    async def count_answered(self, round_id: int) -> int:
+        async with self.db.session() as session:
+            statement = select(func.count(func.distinct(CheckinAnswer.member_id))).where(
+                CheckinAnswer.round_id == round_id
+            )
+            return int((await session.exec(statement)).one())
+
+    # -- the records around a round -------------------------------------------------------
+
+    async def container(self, container_id: int) -> Container | None:
+        async with self.db.session() as session:
+            return await session.get(Container, container_id)
+
+    async def community_of(self, container_id: int) -> CommunityInfo:
+        async with self.db.session() as session:
+            statement = (
+                select(Community)
+                .join(Container, col(Container.community_id) == col(Community.id))
+                .where(Container.id == container_id)
+            )
+            return community_info((await session.exec(statement)).one())
+
+    async def community(self, community_id: int) -> CommunityInfo:
+        async with self.db.session() as session:
+            row = await session.get(Community, community_id)
+            assert row is not None
+            return community_info(row)
+
+    async def member(self, member_id: int) -> Member | None:
+        async with self.db.session() as session:
+            return await session.get(Member, member_id)

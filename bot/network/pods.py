@@ -50,7 +50,8 @@ def form_groups(
         else:
             groups[best].append(member)
     improve_by_swaps(groups, scorer)
-    return [sorted(group) for group in groups if group], unplaced
+    unplaced += [group[0] for group in groups if len(group) == 1]  # seated later if possible
+    return [sorted(group) for group in groups if len(group) > 1], unplaced
 
 
 def improve_by_swaps(

@@ -21,7 +21,9 @@ def both_ways(pairs: Iterable[tuple[int, int]]) -> list[Interaction]:
 
 
 def network(
-    pairs: Iterable[tuple[int, int]], types: dict[int, str | None], orgs: dict[int, str] | None = None
+    pairs: Iterable[tuple[int, int]],
+    types: dict[int, str | None],
+    orgs: dict[int, str] | None = None,
 ) -> InteractionGraph:
     members = [
         MemberProfile(member, (orgs or {}).get(member, f"org-{member}"), kind)

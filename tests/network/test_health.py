@@ -68,7 +68,7 @@ def test_one_pass_brandes_matches_networkx_exactly() -> None:
 
 
 def test_cut_points_are_networkx_articulation_points_with_what_they_cut_off() -> None:
-    ties = nx.Graph(clique([1, 2, 3, 4]) + [(4, 5), (5, 6), (6, 7), (6, 8)])
+    ties = nx.Graph([*clique([1, 2, 3, 4]), (4, 5), (5, 6), (6, 7), (6, 8)])
     points = {point.member_id: point.cut_off for point in cut_points(ties)}
     assert set(points) == set(nx.articulation_points(ties))
     assert points == {4: 3, 5: 3, 6: 2}  # without 4: {1,2,3} vs {5..8}

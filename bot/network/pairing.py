@@ -20,6 +20,8 @@ FULL_CANDIDATES_LIMIT = 300
 SAMPLED_PARTNERS = 5
 TOPIC_PARTNERS = 5
 MAX_SWEEPS = 6
+RESTARTS = 4
+REPAIR_LIMIT = 200
 
 Edge = tuple[int, int, int]
 
@@ -30,12 +32,36 @@ def pair_members(
     """Pairs covering as many `members` as the avoid lists allow, and whoever is left."""
     if len(members) <= exact_limit:
         pairs = _exact(members, scorer)
+    elif len(members) <= FULL_CANDIDATES_LIMIT:  # cheap enough to keep the best of a few starts
+        starts = [_greedy_two_opt(members, scorer, rng) for _ in range(RESTARTS)]
+        pairs = max(starts, key=lambda found: sum(scorer.score(a, b) for a, b in found))
     else:
         pairs = _greedy_two_opt(members, scorer, rng)
+    if len(members) > exact_limit:
+        pairs = _rematch_weakest(pairs, scorer)
     paired = {m for pair in pairs for m in pair}
     left = [m for m in members if m not in paired]
     pairs, left = _augment(pairs, left, scorer)
     return pairs, left
+
+
+def _rematch_weakest(pairs: list[list[int]], scorer: Scorer) -> list[list[int]]:
+    """Re-match exactly the members of the weakest pairs (up to `REPAIR_LIMIT` of them).
+
+    Their current pairing is one feasible answer among them, so the exact answer can only
+    be as good or better; it fixes what greedy choices and 2-opt cannot reach.
+    """
+    ceiling = scorer.best_possible()
+    weak = sorted(
+        (pair for pair in pairs if scorer.score(pair[0], pair[1]) < ceiling),
+        key=lambda pair: scorer.score(pair[0], pair[1]),
+    )[: REPAIR_LIMIT // 2]
+    if len(weak) < 2:
+        return pairs
+    weak_ids = {id(pair) for pair in weak}
+    kept = [pair for pair in pairs if id(pair) not in weak_ids]
+    members = [member for pair in weak for member in pair]
+    return kept + _exact(members, scorer)
 
 
 def _exact(members: list[int], scorer: Scorer) -> list[list[int]]:

@@ -184,7 +184,7 @@ def compute_health(
         )
     typed_edges, labels = _typed_ties(graph)
     mixing, assortativity = _mixing(typed_edges, labels, untyped, rng, shuffles)
-    main = max(nx.connected_components(ties.subgraph(active)), key=len)
+    main = max(nx.connected_components(ties), key=len)  # isolates are singletons: never largest
     chosen = (
         pivots
         if pivots is not None

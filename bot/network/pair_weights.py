@@ -1,0 +1,196 @@
+"""How much we want two members in the same subgroup, per strategy (DOMAIN.md, Subgroups).
+
+Members are turned into small integers with precomputed codes so a pair scores in a few
+operations: 10,000 members in pairs means scoring hundreds of thousands of candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from bot.network.graph import MemberId
+
+
+class Strategy(StrEnum):
+    DIVERSE = "diverse"
+    SIMILAR = "similar"
+    RANDOM = "random"
+    STABLE = "stable"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A member available this round. `avoid` is private and never shown to anyone."""
+
+    member_id: MemberId
+    organisation: str | None = None
+    organisation_type: str | None = None
+    topics: frozenset[str] = field(default_factory=frozenset)
+    avoid: frozenset[MemberId] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class PairWeights:
+    """DOMAIN.md's pair weights; `trio_split` discourages 2-vs-1 trios on organisation type."""
+
+    different_type: int = 2
+    no_existing_tie: int = 1
+    shared_topic: int = 1
+    met_recently: int = -3
+    same_organisation: int = -5
+    trio_split: int = -2
+    repeat_window: int = 3
+
+
+REPEAT_COST = 1000
+"""Any earlier meeting costs more than other weights can win back (at most 12 per pair), so
+a pair repeats only when no repeat-free grouping is found."""
+
+
+def pair_key(left: int, right: int) -> tuple[int, int]:
+    return (left, right) if left < right else (right, left)
+
+
+@dataclass(slots=True)
+class Pool:
+    """The round's members as indexes with codes, and the pair facts a score needs."""
+
+    members: list[MemberId]
+    types: list[int]
+    organisations: list[int]
+    topics: list[frozenset[str]]
+    avoid: list[set[int]]
+    ties: set[tuple[int, int]]
+    recent: set[tuple[int, int]]
+    earlier: set[tuple[int, int]]
+
+
+def build_pool(
+    candidates: Sequence[Candidate],
+    *,
+    ties: Iterable[tuple[MemberId, MemberId]],
+    history: Sequence[Sequence[Sequence[MemberId]]],
+    repeat_window: int,
+) -> Pool:
+    """`history` is earlier rounds' groups, oldest first; avoid lists count in both directions."""
+    members = [candidate.member_id for candidate in candidates]
+    index = {member: position for position, member in enumerate(members)}
+    type_codes: dict[str, int] = {}
+    org_codes: dict[str, int] = {}
+    types = [
+        -1
+        if c.organisation_type is None
+        else type_codes.setdefault(c.organisation_type, len(type_codes))
+        for c in candidates
+    ]
+    organisations = [
+        -1 if c.organisation is None else org_codes.setdefault(c.organisation, len(org_codes))
+        for c in candidates
+    ]
+    avoid: list[set[int]] = [set() for _ in candidates]
+    for position, candidate in enumerate(candidates):
+        for other in candidate.avoid:
+            if other in index and index[other] != position:
+                avoid[position].add(index[other])
+                avoid[index[other]].add(position)
+    tie_keys = {
+        pair_key(index[a], index[b]) for a, b in ties if a in index and b in index and a != b
+    }
+    recent: set[tuple[int, int]] = set()
+    earlier: set[tuple[int, int]] = set()
+    for age, round_groups in enumerate(reversed(history)):
+        target = recent if age < repeat_window else earlier
+        for group in round_groups:
+            inside = [index[m] for m in group if m in index]
+            for i, left in enumerate(inside):
+                for right in inside[i + 1 :]:
+                    target.add(pair_key(left, right))
+    return Pool(
+        members,
+        types,
+        organisations,
+        [c.topics for c in candidates],
+        avoid,
+        tie_keys,
+        recent,
+        earlier,
+    )
+
+
+class Scorer:
+    """Pair scores for one strategy; None means the pair must never happen."""
+
+    def __init__(self, pool: Pool, strategy: Strategy, weights: PairWeights) -> None:
+        self.pool = pool
+        self.strategy = strategy
+        self.weights = weights
+
+    def allowed(self, left: int, right: int) -> bool:
+        return right not in self.pool.avoid[left]
+
+    def domain_score(self, left: int, right: int) -> int:
+        """DOMAIN.md's weights alone (what the benchmarks compare)."""
+        pool, weights = self.pool, self.weights
+        key = (left, right) if left < right else (right, left)
+        score = 0
+        left_type, right_type = pool.types[left], pool.types[right]
+        if left_type >= 0 and right_type >= 0 and left_type != right_type:
+            score += weights.different_type
+        if key not in pool.ties:
+            score += weights.no_existing_tie
+        if not pool.topics[left].isdisjoint(pool.topics[right]):
+            score += weights.shared_topic
+        if key in pool.recent:
+            score += weights.met_recently
+        left_org = pool.organisations[left]
+        if left_org >= 0 and left_org == pool.organisations[right]:
+            score += weights.same_organisation
+        return score
+
+    def repeats(self, left: int, right: int) -> bool:
+        key = pair_key(left, right)
+        return key in self.pool.recent or key in self.pool.earlier
+
+    def best_possible(self) -> int:
+        """No pair scores above this (lets 2-opt skip swaps that cannot gain)."""
+        if self.strategy is Strategy.RANDOM:
+            return 0
+        if self.strategy is Strategy.SIMILAR:
+            return 2 * max((len(topics) for topics in self.pool.topics), default=0)
+        weights = self.weights
+        return (
+            max(weights.different_type, 0)
+            + max(weights.no_existing_tie, 0)
+            + max(weights.shared_topic, 0)
+        )
+
+    def score(self, left: int, right: int) -> int:
+        """What the matcher maximises: the strategy's wish, minus a prohibitive repeat cost."""
+        pool = self.pool
+        key = (left, right) if left < right else (right, left)
+        penalty = REPEAT_COST if key in pool.recent or key in pool.earlier else 0
+        if self.strategy is Strategy.RANDOM:
+            return -penalty
+        if self.strategy is Strategy.SIMILAR:
+            shared = len(pool.topics[left] & pool.topics[right])
+            recent = self.weights.met_recently if key in pool.recent else 0
+            return 2 * shared + recent - penalty
+        return self.domain_score(left, right) - penalty
+
+    def trio_penalty(self, members: Sequence[int]) -> int:
+        """A trio of two types where one member is alone on their side: the 2-vs-1 split."""
+        if len(members) != 3:
+            return 0
+        kinds = [self.pool.types[m] for m in members]
+        if min(kinds) < 0 or len(set(kinds)) != 2:
+            return 0
+        return self.weights.trio_split
+
+    def group_score(self, members: Sequence[int]) -> int:
+        total = self.trio_penalty(members)
+        for i, left in enumerate(members):
+            for right in members[i + 1 :]:
+                total += self.score(left, right)
+        return total

@@ -25,7 +25,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy --strict bot
 
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -20,7 +20,30 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 NO_POSTGRES = "PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)"
 
 
+def worker_database(url: str) -> str:
+    """Each pytest-xdist worker gets a database of its own (test_gw0, test_gw1, …)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{url}_{worker}" if worker else url
+
+
+async def create_database(url: str) -> None:
+    name = url.rpartition("/")[2]
+    admin = Database(POSTGRES_URL or url)
+    try:
+        async with admin.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            exists = await conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            )
+            if not exists:
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        await admin.dispose()
+
+
 async def reset_postgres(url: str) -> None:
+    if url != POSTGRES_URL:
+        await create_database(url)
     database = Database(url)
     try:
         async with database.engine.begin() as conn:
@@ -37,8 +60,9 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite+aiosqlite:///{tmp_path}/trellis.db"
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
-    await reset_postgres(POSTGRES_URL)
-    return POSTGRES_URL
+    url = worker_database(POSTGRES_URL)
+    await reset_postgres(url)
+    return url
 
 
 @pytest.fixture

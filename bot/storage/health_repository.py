@@ -149,7 +149,14 @@ class HealthRepository:
     async def settings(self, community_id: int) -> HealthSettings:
         async with self.db.session() as session:
             await insert_ignoring_duplicates(
-                session, HealthSettings, {"community_id": community_id}
+                session,
+                HealthSettings,
+                {
+                    "community_id": community_id,
+                    "alerts": False,
+                    "learning_question": False,
+                    "surveys": False,
+                },
             )
             statement = select(HealthSettings).where(HealthSettings.community_id == community_id)
             return (await session.exec(statement)).one()

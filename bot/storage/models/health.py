@@ -94,5 +94,6 @@ class HealthSettings(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id", unique=True)
+    alerts: bool = False
     learning_question: bool = False
     surveys: bool = False

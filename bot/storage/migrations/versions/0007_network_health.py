@@ -25,6 +25,7 @@ def upgrade() -> None:
         "healthsettings",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("alerts", sa.Boolean(), nullable=False),
         sa.Column("learning_question", sa.Boolean(), nullable=False),
         sa.Column("surveys", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(

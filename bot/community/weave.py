@@ -123,7 +123,8 @@ class WeaveService:
                 (
                     Text("An introduction", style="heading"),
                     Text(
-                        f"{facilitator.display_name} suggests you talk with {other.display_name}."
+                        f"You might enjoy talking with {other.display_name} "
+                        f"(suggested by {facilitator.display_name}, a facilitator)."
                     ),
                     Text(f"Why: {reason}"),
                     ContextLine("A short message to say hello is enough; no reply is expected."),

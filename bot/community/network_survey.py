@@ -110,8 +110,10 @@ class NetworkSurveyService:
         except ValueError:
             raise CommandError("That rating button is not valid any more.") from None
         survey = await self.repository.survey(survey_id)
-        if survey is None or survey.community_id != member.community_id or not 1 <= rating <= 5:
+        if survey is None or survey.community_id != member.community_id:
             raise CommandError("That survey is not open to you.")
+        if not 1 <= rating <= 5:
+            raise CommandError("Ratings go from 1 to 5; click one of the buttons.")
         if area not in {a.code for a in areas()}:
             raise CommandError("That rating button is not valid any more.")
         await self.repository.answer(survey_id, member.id, area, rating, now)

@@ -45,7 +45,9 @@ def test_the_documented_console_run(tmp_path: Path) -> None:
     # A weaving suggestion is sent: both members get the why; a second click sends nothing.
     woven = out[out.index("> :click weave.send") :]
     assert "Introduction sent to Ben and Gus." in woven
-    assert "[@ben] Trellis (direct message):" in woven and "[@gus] Trellis (direct message):" in woven
+    assert (
+        "[@ben] Trellis (direct message):" in woven and "[@gus] Trellis (direct message):" in woven
+    )
     assert "Why: You work in different kinds of organisation (school and university)" in woven
     assert "Ben and Gus were already introduced this fortnight." in woven
     # Members cannot see the report; facilitators can ask for names.

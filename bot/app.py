@@ -14,6 +14,7 @@ from bot.community import (
     closing,
     container_commands,
     exchange_setup,
+    health_setup,
     hygiene,
     membership,
     motivation_commands,
@@ -29,6 +30,7 @@ from bot.community.checkins import Checkins
 from bot.community.circle import Circles
 from bot.community.containers import ContainerService
 from bot.community.exchange_digest_service import DigestService
+from bot.community.interactions import InteractionService
 from bot.community.motivations import MotivationService
 from bot.config import Settings
 from bot.core import help_command
@@ -78,6 +80,8 @@ class Trellis:
     membership: membership.MembershipService
     motivations: MotivationService
     digests: DigestService
+    # Network health (issue 10): subgroups record meetings through `interactions.record_meeting`.
+    interactions: InteractionService | None = None
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -200,6 +204,9 @@ def build(settings: Settings, clock: Clock) -> Trellis:
 
     # Learning exchange (issue 9): digest section providers are appended to `digests.providers`.
     digests = exchange_setup.install(registry, db, directory, outbox, scheduler)
+    interactions = health_setup.install(
+        registry, db, directory, outbox, scheduler, settings.trellis_min_aggregate
+    )
     return Trellis(
         settings,
         clock,
@@ -212,6 +219,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         membership_service,
         motivations,
         digests,
+        interactions,
     )
 
 

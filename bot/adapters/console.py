@@ -45,6 +45,7 @@ DIRECTIVES = (
     ":as NAME [--org ORG] [--type TYPE] [--tz ZONE], :channel NAME, :advance 90m|36h|7d, "
     ":facilitator NAME, :react EMOJI, :click ACTION [VALUE], :submit FIELD=VALUE …, :help, :quit"
 )
+MENTION_IN_TEXT = re.compile(r"(?<![\w@])@([A-Za-z0-9._-]+)")
 MENTION = re.compile(r"^@([\w.\-]+)$")
 CHANNEL = re.compile(r"^#([\w.\-]+)$")
 NAME = re.compile(r"^[\w.\-]{1,40}$")
@@ -192,6 +193,10 @@ class ConsoleCommunity:
                     channel=self.channel,
                     text=line,
                     message_id=str(self.message_seq),
+                    mentioned=tuple(
+                        MemberRef(PLATFORM, name.lower().rstrip("."))
+                        for name in MENTION_IN_TEXT.findall(line)
+                    ),
                 )
             )
 

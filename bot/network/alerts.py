@@ -173,7 +173,8 @@ def _isolates(report: HealthReport, limits: Thresholds) -> Alert | None:
         return None
     return Alert(
         "isolates",
-        f"{len(report.isolates)} members ({report.isolate_share:.0%}) had no interaction "
+        f"{len(report.isolates)} {'member' if len(report.isolates) == 1 else 'members'} "
+        f"({report.isolate_share:.0%}) had no interaction "
         "with anyone in this window.",
         {"isolates": len(report.isolates), "isolate_share": report.isolate_share},
         "Reach out personally to a few of them, and pair each with a welcoming member in "

@@ -151,7 +151,7 @@ def register(
                 )
             ]
         lines = [
-            f"• {c.name} — #{c.channel_name or c.channel_id} · {c.state} · {n} members"
+            f"• {c.name} — #{c.channel_name or c.channel_id} · {c.state} · {n} member{'' if n == 1 else 's'}"
             for c, n in rows
         ]
         return [Outgoing(Message((Text("Containers", style="heading"), Text("\n".join(lines)))))]

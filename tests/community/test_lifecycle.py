@@ -109,7 +109,7 @@ async def test_container_list_and_settings(network: Network) -> None:
     await network.run("container create Pods --purpose b", by="ana", channel="pods")
     listing = await network.run("container list", by="ben")
     assert "Maths leads — #general · forming · 2 members" in listing
-    assert "Pods — #pods · forming · 1 members" in listing
+    assert "Pods — #pods · forming · 1 member" in listing
     settings = await network.run("container settings --pulse-days 0 --rotation-weeks 6", by="ana")
     assert "Trust pulses: off" in settings and "Rotation reminder: every 6 weeks" in settings
     assert "must be at most 90" in await network.run(

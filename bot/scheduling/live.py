@@ -24,7 +24,7 @@ async def tick(trellis: Trellis) -> None:
 
 
 @asynccontextmanager
-async def wake_up(trellis: Trellis, seconds: int = TICK_SECONDS) -> AsyncIterator[None]:
+async def wake_up(trellis: Trellis, seconds: float = TICK_SECONDS) -> AsyncIterator[None]:
     scheduler = AsyncIOScheduler()
     scheduler.add_job(
         tick, "interval", seconds=seconds, args=[trellis], max_instances=1, coalesce=True

@@ -16,6 +16,7 @@ from bot.storage.db import DatabaseUnavailable
 if TYPE_CHECKING:
     from bot.app import Trellis
     from bot.core.ports import Clock
+    from bot.delivery.loopback import LoopbackTransport
 
 EPILOG = """Inside a community, members and facilitators use the slash command:
   /trellis help            list every command (try it in `trellis run`)
@@ -124,14 +125,15 @@ def live_clock(settings: Settings) -> Clock:
     return FileClock(settings.trellis_clock_file) if settings.trellis_clock_file else SystemClock()
 
 
-def attach_loopback(trellis: Trellis, settings: Settings) -> None:
+def attach_loopback(trellis: Trellis, settings: Settings) -> LoopbackTransport | None:
     """TEST ONLY: deliver one platform's messages to a local HTTP sink."""
-    if settings.trellis_loopback_url:
-        from bot.delivery.loopback import LoopbackTransport
+    if not settings.trellis_loopback_url:
+        return None
+    from bot.delivery.loopback import LoopbackTransport
 
-        trellis.outbox.attach(
-            LoopbackTransport(settings.trellis_loopback_url, settings.trellis_loopback_platform)
-        )
+    transport = LoopbackTransport(settings.trellis_loopback_url, settings.trellis_loopback_platform)
+    trellis.outbox.attach(transport)
+    return transport
 
 
 async def work(settings: Settings) -> int:
@@ -146,10 +148,12 @@ async def work(settings: Settings) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     async with lifespan(settings, live_clock(settings)) as trellis:
-        attach_loopback(trellis, settings)
+        loopback = attach_loopback(trellis, settings)
         async with wake_up(trellis, settings.trellis_tick_seconds):
             print("trellis: working (scheduled work and outbox)", file=sys.stderr, flush=True)
             await stop.wait()
+        if loopback is not None:
+            await loopback.close()
     return 0
 
 

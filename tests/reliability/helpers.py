@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -97,32 +98,43 @@ def environment(database_url: str, clock_file: Path, sink_url: str | None) -> di
     return env
 
 
-def start_worker(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "work"],
-        env=env,
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    line = process.stderr.readline()  # "trellis: working …" once the schema is up to date
-    assert "working" in line, line + process.stderr.read()
-    return process
+class Worker:
+    """A `trellis work` process; its logs go to a file (a pipe nobody reads would fill up)."""
+
+    def __init__(self, env: dict[str, str], cwd: Path) -> None:
+        self.log = cwd / f"worker-{uuid.uuid4().hex[:8]}.log"
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "work"],
+                env=env,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        # "trellis: working …" once the schema is up to date.
+        wait_until(lambda: "working" in self.logs() or self.process.poll() is not None, "start")
+        assert "trellis: working" in self.logs(), self.logs()
+
+    def logs(self) -> str:
+        return self.log.read_text()
 
 
-def stop(process: subprocess.Popen[str]) -> str:
+def start_worker(env: dict[str, str], cwd: Path) -> Worker:
+    return Worker(env, cwd)
+
+
+def stop(worker: Worker) -> str:
     """SIGTERM, wait, and return what it wrote to stderr (its logs)."""
+    process = worker.process
     if process.poll() is None:
         process.terminate()
     try:
-        _, err = process.communicate(timeout=30)
+        process.wait(timeout=30)
     except subprocess.TimeoutExpired:
         process.kill()
-        _, err = process.communicate()
-    return err or ""
+        process.wait()
+    return worker.logs()
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:

@@ -74,9 +74,8 @@ async def test_sigkill_mid_fan_out_then_restart_delivers_every_message_once(
         first = start_worker(env, tmp_path)
         # Message 200 reached the platform, but its sender never hears back: kill it there.
         wait_until(sink.stalled.is_set, "the fan-out to reach member 200")
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=30)
-        assert first.returncode == -signal.SIGKILL
+        first.process.send_signal(signal.SIGKILL)
+        assert first.process.wait(timeout=30) == -signal.SIGKILL
         assert len(sink.delivered()) == 200
 
         second = start_worker(env, tmp_path)  # the SQLite lock died with the first process

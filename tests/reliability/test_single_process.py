@@ -32,7 +32,7 @@ def test_a_second_process_on_the_same_sqlite_file_exits_2_with_one_line(tmp_path
         f"trellis: DATABASE_URL: another Trellis process is using {tmp_path}/trellis.db;"
     )
     assert len(second.stderr.strip().splitlines()) == 1
-    assert first.returncode == 0 and "Traceback" not in logs
+    assert first.process.returncode == 0 and "Traceback" not in logs
 
     # Once the first has stopped, the file is free again.
     third = start_worker(env, tmp_path)

@@ -36,7 +36,7 @@ class Sink:
         self.stalled = threading.Event()
         self.release = threading.Event()
 
-    def keys(self) -> Counter[str]:
+    def counts(self) -> Counter[str]:
         with self.lock:
             return Counter(post["key"] for post in self.posts)
 

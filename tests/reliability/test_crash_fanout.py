@@ -79,7 +79,7 @@ async def test_sigkill_mid_fan_out_then_restart_delivers_every_message_once(
         assert len(sink.delivered()) == 200
 
         second = start_worker(env, tmp_path)  # the SQLite lock died with the first process
-        wait_until(lambda: len(sink.keys()) >= MEMBERS, "the rest of the fan-out")
+        wait_until(lambda: len(sink.counts()) >= MEMBERS, "the rest of the fan-out")
         # The message held when the process died is leased; once the lease ends, it is
         # sent again, and the platform drops the repeat by its key.
         set_time(clock_file, START + timedelta(minutes=6))
@@ -91,7 +91,7 @@ async def test_sigkill_mid_fan_out_then_restart_delivers_every_message_once(
     for n in range(MEMBERS):
         post = delivered[f"pulse:1:member{n}"]
         assert post["target"]["member"]["external_id"] == f"member{n}"
-    repeats = {key: count for key, count in sink.keys().items() if count > 1}
+    repeats = {key: count for key, count in sink.counts().items() if count > 1}
     assert repeats == {"pulse:1:member199": 2}  # only the one in flight at the kill
     assert await outbox_statuses(url) == {"sent": MEMBERS}
     assert "Traceback" not in logs

@@ -100,7 +100,7 @@ async def test_three_processes_share_50_scheduled_periods_without_duplicates_or_
     posted = prompts(sink)
     dues = [START + timedelta(days=1, weeks=week) for week in range(PERIODS)]
     assert [key.split(":", 2)[2] for key in sorted(posted)] == [d.isoformat() for d in dues]
-    duplicates = {key: n for key, n in sink.keys().items() if n > 1}
+    duplicates = {key: n for key, n in sink.counts().items() if n > 1}
     assert duplicates == {}
     assert all("Traceback" not in log for log in logs), logs
     # Every kind of scheduled work (hygiene, reviews, prompts…) due by now ran, and once.
@@ -133,4 +133,4 @@ async def settled(url: str) -> None:
 
 
 def prompts(sink: Sink) -> list[str]:
-    return [key for key in sink.keys() if key.startswith("prompt-run:")]
+    return [key for key in sink.counts() if key.startswith("prompt-run:")]

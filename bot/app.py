@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.community import (
     agreements,
@@ -40,6 +40,7 @@ from bot.core.messages import Outgoing, Reply
 from bot.core.ports import Clock
 from bot.core.registry import Registry
 from bot.core.router import Router
+from bot.delivery import failures
 from bot.delivery.outbox import Outbox
 from bot.scheduling.runner import Scheduler
 from bot.storage import migrate
@@ -56,6 +57,7 @@ from bot.storage.repositories import (
     OutboxRepository,
     ScheduleRepository,
 )
+from bot.storage.single_process import ProcessLock
 from bot.storage.trust_repository import (
     AgreementRepository,
     ClosingRepository,
@@ -103,7 +105,11 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     )
     registry = Registry()
     router = Router(registry, directory, EventLedgerRepository(db, clock), clock)
-    outbox = Outbox(OutboxRepository(db, clock))
+    outbox = Outbox(
+        OutboxRepository(db, clock),
+        clock,
+        timedelta(hours=settings.trellis_outbox_give_up_hours),
+    )
     scheduler = Scheduler(ScheduleRepository(db), clock)
     scheduler.after_each.append(outbox.drain)
 
@@ -164,6 +170,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     membership_service.join_hooks.append(ask_motivation)
 
     help_command.register(registry)
+    failures.register(registry, failures.FailureReports(directory, outbox))
     roles.register(registry, directory)
     container_commands.register(registry, container_service, containers, purposes, share_service)
     purpose.register(registry, purpose.PurposeService(container_service, containers, purposes))
@@ -227,9 +234,12 @@ def build(settings: Settings, clock: Clock) -> Trellis:
 async def lifespan(settings: Settings, clock: Clock) -> AsyncIterator[Trellis]:
     """Open the database, bring its schema up to date, and close it again on the way out."""
     trellis = build(settings, clock)
+    lock = ProcessLock(settings.database_url)
     try:
         await trellis.db.check()
+        lock.acquire()
         await migrate.upgrade(trellis.db)
         yield trellis
     finally:
         await trellis.db.dispose()
+        lock.release()

@@ -7,10 +7,16 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
 from bot.storage.db import DatabaseUnavailable
+
+if TYPE_CHECKING:
+    from bot.app import Trellis
+    from bot.core.ports import Clock
+    from bot.delivery.loopback import LoopbackTransport
 
 EPILOG = """Inside a community, members and facilitators use the slash command:
   /trellis help            list every command (try it in `trellis run`)
@@ -35,6 +41,12 @@ def parser() -> argparse.ArgumentParser:
         choices=["console", "slack", "discord"],
         action="append",
         help="run on this platform (repeatable); default: every configured one, else console",
+    )
+
+    commands.add_parser(
+        "work",
+        help="run scheduled work and deliver the outbox without serving a platform "
+        "(one of several processes on PostgreSQL)",
     )
 
     db = commands.add_parser("db", help="database schema: upgrade, current")
@@ -78,7 +90,6 @@ async def serve_platforms(settings: Settings, platforms: Sequence[str]) -> int:
     """Slack and Discord side by side in one process, sharing one core and one database."""
     from bot.adapters.slack.run import SlackSetupError, check_settings
     from bot.app import lifespan
-    from bot.core.ports import SystemClock
     from bot.scheduling.live import wake_up
 
     slack_mode = None
@@ -88,7 +99,11 @@ async def serve_platforms(settings: Settings, platforms: Sequence[str]) -> int:
         except SlackSetupError as problem:
             print(f"trellis: {problem}", file=sys.stderr)
             return 2
-    async with lifespan(settings, SystemClock()) as trellis, wake_up(trellis):
+    async with (
+        lifespan(settings, live_clock(settings)) as trellis,
+        wake_up(trellis, settings.trellis_tick_seconds),
+    ):
+        attach_loopback(trellis, settings)
         servers = []
         if slack_mode is not None:
             from bot.adapters.slack.run import serve as serve_slack
@@ -100,6 +115,46 @@ async def serve_platforms(settings: Settings, platforms: Sequence[str]) -> int:
             servers.append(serve_discord(trellis, settings))
         results = await asyncio.gather(*servers)
         return max(results, default=0)
+
+
+def live_clock(settings: Settings) -> Clock:
+    """The wall clock; a test may hand every process one file to read the time from."""
+    from bot.core.ports import SystemClock
+    from bot.scheduling.file_clock import FileClock
+
+    return FileClock(settings.trellis_clock_file) if settings.trellis_clock_file else SystemClock()
+
+
+def attach_loopback(trellis: Trellis, settings: Settings) -> LoopbackTransport | None:
+    """TEST ONLY: deliver one platform's messages to a local HTTP sink."""
+    if not settings.trellis_loopback_url:
+        return None
+    from bot.delivery.loopback import LoopbackTransport
+
+    transport = LoopbackTransport(settings.trellis_loopback_url, settings.trellis_loopback_platform)
+    trellis.outbox.attach(transport)
+    return transport
+
+
+async def work(settings: Settings) -> int:
+    """Scheduled work and outbox delivery only, until SIGTERM/SIGINT."""
+    import signal
+
+    from bot.app import lifespan
+    from bot.scheduling.live import wake_up
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    async with lifespan(settings, live_clock(settings)) as trellis:
+        loopback = attach_loopback(trellis, settings)
+        async with wake_up(trellis, settings.trellis_tick_seconds):
+            print("trellis: working (scheduled work and outbox)", file=sys.stderr, flush=True)
+            await stop.wait()
+        if loopback is not None:
+            await loopback.close()
+    return 0
 
 
 async def db_command(settings: Settings, action: str) -> int:
@@ -152,6 +207,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.adapters.discord.cli import main as discord_main
 
             return asyncio.run(discord_main(settings, args))
+        if args.command == "work":
+            return asyncio.run(work(settings))
         if args.command == "db":
             return asyncio.run(db_command(settings, args.db_command))
         return asyncio.run(doctor(settings))

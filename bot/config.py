@@ -43,6 +43,24 @@ class Settings(BaseSettings):
         description="console only: start its simulated clock here (ISO 8601; UTC if no zone), "
         "so a scripted run reads the same every time",
     )
+    trellis_tick_seconds: float = Field(
+        default=15, gt=0, description="how often a serving process runs due work and the outbox"
+    )
+    trellis_outbox_give_up_hours: float = Field(
+        default=24, gt=0, description="a message not delivered after this long is given up"
+    )
+    # Test-only wiring (reliability suite): the real live loop, moved by a test.
+    trellis_clock_file: str | None = Field(
+        default=None,
+        description="TEST ONLY: read the current time (ISO 8601) from this file on every tick",
+    )
+    trellis_loopback_url: str | None = Field(
+        default=None,
+        description="TEST ONLY: deliver outbox messages by HTTP POST to this URL (a test sink)",
+    )
+    trellis_loopback_platform: str = Field(
+        default="memory", description="TEST ONLY: the platform whose messages go to the loopback"
+    )
 
     # Slack (issue 3 fills these in).
     slack_bot_token: str | None = None

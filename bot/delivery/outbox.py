@@ -1,7 +1,11 @@
 """The outbox: every non-reply message is stored with a unique key, then delivered.
 
 Storing first means a crash between deciding to send and sending loses nothing, and the
-database's unique key means a retried decision never sends twice.
+database's unique key means a retried decision never queues twice. Delivery itself cannot
+be atomic with the database: a process killed after the platform accepted a message but
+before it marked the row sent will send it again once the lease ends. The key travels with
+the message (`transport.delivery_key`) so a transport whose platform dedupes by nonce drops
+that second copy (see README, "Running at scale").
 """
 
 from __future__ import annotations
@@ -9,28 +13,50 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from bot.core import codec
 from bot.core.directory import CommunityInfo
 from bot.core.messages import Outgoing, ToChannel, ToMember
+from bot.core.ports import Clock
 from bot.core.refs import CommunityRef
-from bot.delivery.transport import DeliveryError, Transport
+from bot.delivery.transport import DeliveryError, Transport, delivery_key
+from bot.storage.models import OutboxMessage
 from bot.storage.repositories import OutboxRepository
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+# A message still undelivered this long after it was stored is given up (and reported).
+GIVE_UP_AFTER = timedelta(hours=24)
 # How long a process holds a message it is sending before another may try it.
 SEND_LEASE = timedelta(minutes=5)
+# Awaited before each send on a platform: a place for per-platform pacing (Slack paces
+# inside its transport; a platform without its own pacer can be given one here).
+Pacer = Callable[[], Awaitable[None]]
+GiveUpHook = Callable[[OutboxMessage], Awaitable[None]]
 
 
 class Outbox:
-    def __init__(self, repository: OutboxRepository) -> None:
+    def __init__(
+        self,
+        repository: OutboxRepository,
+        clock: Clock | None = None,
+        give_up_after: timedelta = GIVE_UP_AFTER,
+    ) -> None:
         self.repository = repository
+        self.clock = clock or repository.clock
+        self.give_up_after = give_up_after
         self.transports: dict[str, Transport] = {}
+        self.pacers: dict[str, Pacer] = {}
+        # A platform that answered Retry-After is left alone until then, for every message.
+        self.paused_until: dict[str, datetime] = {}
+        self.on_give_up: list[GiveUpHook] = []
 
-    def attach(self, transport: Transport) -> None:
+    def attach(self, transport: Transport, pacer: Pacer | None = None) -> None:
         self.transports[transport.platform] = transport
+        if pacer is not None:
+            self.pacers[transport.platform] = pacer
 
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool:
         """Store a message for delivery; False when its key was already stored."""
@@ -53,36 +79,62 @@ class Outbox:
         key = outgoing.idempotency_key or f"adhoc:{uuid.uuid4()}"
         return await self.repository.enqueue(community.id, key, kind, target_id, payload)
 
+    def _paused(self, platform: str) -> bool:
+        until = self.paused_until.get(platform)
+        return until is not None and self.clock.now() < until
+
     async def drain(self, limit: int = 500) -> int:
         """Deliver what is due; returns how many were sent."""
         sent = 0
         for row in await self.repository.due(limit):
             assert row.id is not None
             data = json.loads(row.payload)
-            transport = self.transports.get(data["platform"])
-            if transport is None:
+            platform = data["platform"]
+            transport = self.transports.get(platform)
+            if transport is None or self._paused(platform):
                 continue
             # Several processes may drain the same table: only the one that claims it sends.
             if not await self.repository.claim(row.id, SEND_LEASE):
                 continue
             target = codec.loads_target(data["target"])
             assert isinstance(target, ToChannel | ToMember)
+            pacer = self.pacers.get(platform)
+            if pacer is not None:
+                await pacer()
+            token = delivery_key.set(row.idempotency_key)
             try:
                 await transport.deliver(
-                    CommunityRef(data["platform"], data["community"]),
+                    CommunityRef(platform, data["community"]),
                     target,
                     codec.loads_message(data["message"]),
                 )
             except DeliveryError as problem:
-                give_up = problem.retry_after is None or row.attempts + 1 >= MAX_ATTEMPTS
-                wait = (
-                    None
-                    if give_up
-                    else timedelta(seconds=max(problem.retry_after or 0, 2**row.attempts))
-                )
-                log.warning("delivery of %s failed: %s", row.idempotency_key, problem)
-                await self.repository.mark_failed(row.id, str(problem), wait)
+                await self._failed(row, platform, problem)
                 continue
+            finally:
+                delivery_key.reset(token)
             await self.repository.mark_sent(row.id)
             sent += 1
         return sent
+
+    async def _failed(self, row: OutboxMessage, platform: str, problem: DeliveryError) -> None:
+        """Retry later (honouring Retry-After, with backoff), or give up and say so."""
+        assert row.id is not None
+        now = self.clock.now()
+        wait = None
+        if problem.retry_after is not None and row.attempts + 1 < MAX_ATTEMPTS:
+            wait = timedelta(seconds=max(problem.retry_after, 2**row.attempts))
+            if problem.rate_limited:
+                self.paused_until[platform] = now + timedelta(seconds=problem.retry_after)
+            if now + wait > row.created_at + self.give_up_after:
+                wait = None
+        log.warning("delivery of %s failed: %s", row.idempotency_key, problem)
+        await self.repository.mark_failed(row.id, str(problem), wait)
+        if wait is None:
+            log.error("gave up delivering %s: %s", row.idempotency_key, problem)
+            row.status, row.last_error, row.attempts = "failed", str(problem), row.attempts + 1
+            for hook in self.on_give_up:
+                try:
+                    await hook(row)
+                except Exception:
+                    log.exception("reporting the failed delivery %s failed", row.idempotency_key)

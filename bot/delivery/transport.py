@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Protocol
 
 from bot.core.messages import Message, ToChannel, ToMember
@@ -9,11 +10,20 @@ from bot.core.refs import CommunityRef
 
 
 class DeliveryError(Exception):
-    """Delivery failed. `retry_after` set means try again later (429, 5xx, timeouts)."""
+    """Delivery failed. `retry_after` set means try again later (429, 5xx, timeouts);
+    `rate_limited` means the platform asked to slow down, so the whole platform waits."""
 
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, reason: str, retry_after: float | None = None, *, rate_limited: bool = False
+    ) -> None:
         super().__init__(reason)
         self.retry_after = retry_after
+        self.rate_limited = rate_limited
+
+
+# The outbox sets this around each `deliver`: a transport whose platform accepts a nonce or
+# idempotency header passes it on, so a message re-sent after a crash is dropped there.
+delivery_key: ContextVar[str | None] = ContextVar("delivery_key", default=None)
 
 
 class Transport(Protocol):

@@ -1,13 +1,18 @@
-"""The live wake-up: APScheduler's AsyncIOScheduler runs due work and retries the outbox
-every few seconds while Trellis serves a platform (the console moves time by hand instead)."""
+"""The live wake-up: while Trellis serves a platform (or `trellis work` runs), due work and
+the outbox run every few seconds (the console moves time by hand instead).
+
+A plain asyncio loop rather than APScheduler's interval job: on shutdown the loop stops
+*between* ticks, so a tick is never cancelled halfway through a claim or a send (APScheduler
+cancels a running job on shutdown, which left claims leased and tracebacks in the logs).
+Calendar arithmetic still comes from APScheduler's triggers (`calendar.py`)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import Trellis
 
@@ -23,14 +28,19 @@ async def tick(trellis: Trellis) -> None:
         log.exception("scheduled work or outbox retry failed; trying again at the next tick")
 
 
+async def _loop(trellis: Trellis, seconds: float, stopping: asyncio.Event) -> None:
+    while not stopping.is_set():
+        await tick(trellis)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), seconds)
+
+
 @asynccontextmanager
-async def wake_up(trellis: Trellis, seconds: int = TICK_SECONDS) -> AsyncIterator[None]:
-    scheduler = AsyncIOScheduler()
-    scheduler.add_job(
-        tick, "interval", seconds=seconds, args=[trellis], max_instances=1, coalesce=True
-    )
-    scheduler.start()
+async def wake_up(trellis: Trellis, seconds: float = TICK_SECONDS) -> AsyncIterator[None]:
+    stopping = asyncio.Event()
+    loop = asyncio.create_task(_loop(trellis, seconds, stopping))
     try:
         yield
     finally:
-        scheduler.shutdown(wait=False)
+        stopping.set()
+        await loop  # the tick in progress finishes its claims and marks first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -47,6 +48,9 @@ class Database:
         return self.engine.dialect.name
 
     async def check(self) -> None:
+        path = sqlite_path(self.url)
+        if path is not None:
+            _open_sqlite_file(path)
         try:
             async with self.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
@@ -67,3 +71,26 @@ class Database:
 
 def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of a SQLite URL; None for PostgreSQL and for in-memory SQLite."""
+    if not is_sqlite(url):
+        return None
+    path = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
+    return None if path in ("", ":memory:") else path
+
+
+def _open_sqlite_file(path: str) -> None:
+    """Open the file with the plain sqlite3 module first, in this thread.
+
+    aiosqlite opens files on a worker thread; when that open fails it queues a `stop` whose
+    future nobody awaits, and the thread later calls back into an event loop that
+    `asyncio.run` may already have closed ("Event loop is closed" on stderr, now and then).
+    Failing here, before aiosqlite starts a thread, keeps the error one clean line."""
+    try:
+        sqlite3.connect(path).close()
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(
+            f"DATABASE_URL: cannot open the database ({str(exc)[:160]})"
+        ) from None

@@ -50,7 +50,9 @@ class SlackAdapter:
             token=settings.slack_bot_token, base_url=settings.slack_api_url
         )
         self.sender = SlackSender(self.client, pacer or Pacer())
-        self.members = MemberCache(self.sender, trellis.clock)
+        self.members = MemberCache(
+            self.sender, trellis.clock, installer=settings.slack_installer_user_id or None
+        )
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=settings.slack_signing_secret or "",

@@ -14,6 +14,7 @@ from bot.community import (
     closing,
     container_commands,
     exchange_setup,
+    home,
     hygiene,
     membership,
     motivation_commands,
@@ -29,6 +30,7 @@ from bot.community.checkins import Checkins
 from bot.community.circle import Circles
 from bot.community.containers import ContainerService
 from bot.community.exchange_digest_service import DigestService
+from bot.community.home import HomeService
 from bot.community.motivations import MotivationService
 from bot.config import Settings
 from bot.core import help_command
@@ -78,6 +80,7 @@ class Trellis:
     membership: membership.MembershipService
     motivations: MotivationService
     digests: DigestService
+    home: HomeService
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -197,6 +200,16 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     for kind, job in checkins.jobs().items():
         scheduler.job(kind, job)
     checkin_commands.register(registry, checkins)
+    home_service = HomeService(
+        directory,
+        containers,
+        CheckinRepository(db),
+        motivations,
+        pulse_service,
+        circles,
+        profile_service,
+    )
+    home.register(registry, home_service)
 
     # Learning exchange (issue 9): digest section providers are appended to `digests.providers`.
     digests = exchange_setup.install(registry, db, directory, outbox, scheduler)
@@ -212,6 +225,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         membership_service,
         motivations,
         digests,
+        home_service,
     )
 
 

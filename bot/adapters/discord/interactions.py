@@ -74,6 +74,7 @@ class Interactions:
                 mentions=members,
                 channels=channels,
             ),
+            public=spec.public_reply,
         )
 
     async def action(
@@ -195,7 +196,11 @@ class Interactions:
 
     # -- the 3-second rule ----------------------------------------------------------------
 
-    async def run(self, interaction: discord.Interaction, make: Any) -> None:
+    async def run(
+        self, interaction: discord.Interaction, make: Any, *, public: bool = False
+    ) -> None:
+        """Answer within the deadline, else defer ("thinking…", public when the command's
+        answer is for the channel) and follow up when the core is done."""
         guild_id = interaction.guild_id
         if guild_id is None or interaction.client.get_guild(guild_id) is None:
             log.warning(
@@ -209,20 +214,27 @@ class Interactions:
         task = asyncio.create_task(self.trellis.handle(event))
         done, _ = await asyncio.wait({task}, timeout=self.deadline)
         try:
-            if not done:
-                await self.defer(interaction)
-            await self.answer(interaction, await task)
+            deferred = None if done else await self.defer(interaction, public)
+            await self.answer(interaction, await task, deferred)
         except discord.HTTPException as problem:
             await self.failed(interaction, problem)
         await self.trellis.outbox.drain()
 
-    async def defer(self, interaction: discord.Interaction) -> None:
+    async def defer(self, interaction: discord.Interaction, public: bool = False) -> bool | None:
+        """Defer; returns whether the "thinking…" message is ephemeral (None: there is none,
+        as a click is deferred silently and its follow-ups are new messages)."""
         if interaction.type is discord.InteractionType.component:
             await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            return None
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        return not public
 
-    async def answer(self, interaction: discord.Interaction, replies: list[Outgoing]) -> None:
+    async def answer(
+        self,
+        interaction: discord.Interaction,
+        replies: list[Outgoing],
+        deferred: bool | None = None,
+    ) -> None:
         response = interaction.response
         only = replies[0] if len(replies) == 1 else None
         if (
@@ -245,6 +257,11 @@ class Interactions:
         for outgoing in replies:
             ephemeral = isinstance(outgoing.target, Reply) and outgoing.target.ephemeral
             for part in render(outgoing.message, self.shelf):
+                if deferred is not None and deferred != ephemeral:
+                    # The first follow-up would replace "thinking…" and keep its visibility:
+                    # remove it instead, so a public answer is public and a private one private.
+                    await interaction.delete_original_response()
+                deferred = None
                 await self.send(interaction, part, ephemeral)
 
     async def send(self, interaction: discord.Interaction, part: Rendered, ephemeral: bool) -> None:

@@ -15,6 +15,7 @@ from bot.community import (
     container_commands,
     exchange_setup,
     health_setup,
+    home,
     hygiene,
     membership,
     motivation_commands,
@@ -30,6 +31,7 @@ from bot.community.checkins import Checkins
 from bot.community.circle import Circles
 from bot.community.containers import ContainerService
 from bot.community.exchange_digest_service import DigestService
+from bot.community.home import HomeService
 from bot.community.interactions import InteractionService
 from bot.community.motivations import MotivationService
 from bot.config import Settings
@@ -82,6 +84,7 @@ class Trellis:
     membership: membership.MembershipService
     motivations: MotivationService
     digests: DigestService
+    home: HomeService
     # Network health (issue 10): subgroups record meetings through `interactions.record_meeting`.
     interactions: InteractionService | None = None
 
@@ -208,6 +211,16 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     for kind, job in checkins.jobs().items():
         scheduler.job(kind, job)
     checkin_commands.register(registry, checkins)
+    home_service = HomeService(
+        directory,
+        containers,
+        CheckinRepository(db),
+        motivations,
+        pulse_service,
+        circles,
+        profile_service,
+    )
+    home.register(registry, home_service)
 
     # Learning exchange (issue 9): digest section providers are appended to `digests.providers`.
     digests = exchange_setup.install(registry, db, directory, outbox, scheduler)
@@ -226,6 +239,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         membership_service,
         motivations,
         digests,
+        home_service,
         interactions,
     )
 

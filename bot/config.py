@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_http_port: int = Field(default=3000, ge=0, le=65535)
     slack_api_url: str = "https://slack.com/api/"
+    # The user who installed the app: a facilitator from the start (a single-token app
+    # cannot ask Slack who installed it).
+    slack_installer_user_id: str | None = None
 
     # Discord (issue 4 fills these in).
     discord_token: str | None = None

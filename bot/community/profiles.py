@@ -199,13 +199,7 @@ class ProfileService:
                 "--until must be a day in the future, e.g. "
                 + (ctx.now + timedelta(days=14)).strftime("%Y-%m-%d")
             )
-        await set_member_pause(self.db, ctx.member.id, until)
-        await self.planner.plan(
-            f"unpause:{ctx.member.id}:{until.isoformat()}",
-            "member.back",
-            until,
-            {"member_id": ctx.member.id},
-        )
+        await self.pause_until(ctx.member.id, until)
         return [
             Outgoing(
                 Message.text(
@@ -215,8 +209,19 @@ class ProfileService:
             )
         ]
 
+    async def pause_until(self, member_id: int, until: datetime | None) -> None:
+        """Pause a member until `until` (None ends the pause); they are told when it ends."""
+        await set_member_pause(self.db, member_id, until)
+        if until is not None:
+            await self.planner.plan(
+                f"unpause:{member_id}:{until.isoformat()}",
+                "member.back",
+                until,
+                {"member_id": member_id},
+            )
+
     async def resume(self, ctx: Context[CommandInvoked], args: Args) -> list[Outgoing]:
-        await set_member_pause(self.db, ctx.member.id, None)
+        await self.pause_until(ctx.member.id, None)
         return [Outgoing(Message.text("Welcome back: you are no longer paused."))]
 
     async def back(self, payload: dict[str, object], due: datetime) -> None:

@@ -33,6 +33,7 @@ PROPOSE = CommandSpec(
         OptionSpec("text", positional=True, required=True, help="the purpose, in a sentence"),
     ),
     example="/trellis container purpose Learn from each other's attempts at teaching fractions",
+    public_reply=True,
 )
 HISTORY = CommandSpec(
     path=("container", "history"),

@@ -58,6 +58,9 @@ class CommandSpec:
     # `/trellis GROUP` alone runs this command (Discord cannot have a group that is also a
     # command, so the surface there is `/trellis GROUP NAME`).
     group_default: bool = False
+    # Its answer is for the whole channel (an announcement, a proposal). Platforms that must
+    # say "thinking…" before the answer is ready (Discord) say it publicly for these.
+    public_reply: bool = False
 
     @property
     def name(self) -> str:

@@ -79,6 +79,10 @@ async def test_every_registry_command_answers(
     for spec in specs:
         options, resolved = interaction_for(spec)
         token = await harness.command(spec.path, options, resolved=resolved)
+        first = await fake.wait_for(lambda token=token: fake.callbacks.get(token))
+        if first[0]["type"] == 9:  # a form that is the whole answer opens as a modal
+            assert first[0]["data"]["components"], spec.name
+            continue
         (answer,) = await harness.answers(token)
         text = text_of(answer)
         assert text.strip(), f"/trellis {spec.name} answered nothing"

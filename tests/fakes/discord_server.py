@@ -72,6 +72,7 @@ class FakeDiscord:
         self.callbacks: dict[str, list[dict[str, Any]]] = {}
         self.followups: dict[str, list[dict[str, Any]]] = {}
         self.edits: dict[str, list[dict[str, Any]]] = {}
+        self.deleted_originals: set[str] = set()
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.threads: dict[str, dict[str, Any]] = {}
         self.thread_members: dict[str, list[str]] = {}
@@ -98,6 +99,11 @@ class FakeDiscord:
             ("POST", re.compile(r"/channels/(?P<channel>\d+)/messages"), self.create_message),
             ("POST", re.compile(r"/users/@me/channels"), self.create_dm),
             ("GET", re.compile(r"/channels/(?P<channel>\d+)"), self.get_channel),
+            (
+                "GET",
+                re.compile(r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)"),
+                self.get_message,
+            ),
             ("POST", re.compile(r"/channels/(?P<channel>\d+)/threads"), self.create_thread),
             (
                 "PUT",
@@ -276,6 +282,16 @@ class FakeDiscord:
             return json_response({"message": "Unknown Channel", "code": 10003}, 404)
         return json_response(found)
 
+    async def get_message(self, body: Any, channel: str, message: str) -> web.Response:
+        for found in self.messages.get(channel, []):
+            if found["id"] == message:
+                return json_response({k: v for k, v in found.items() if k != "_request"})
+        return json_response({"message": "Unknown Message", "code": 10008}, 404)
+
+    def remember(self, channel: str, message: dict[str, Any]) -> None:
+        """A message a member posted earlier (not seen by the bot), for REST fetches."""
+        self.messages.setdefault(channel, []).append(message)
+
     async def create_message(self, body: dict[str, Any], channel: str) -> web.Response:
         nonce = body.get("nonce")
         if nonce and body.get("enforce_nonce") and (channel, nonce) in self.nonces:
@@ -339,6 +355,14 @@ class FakeDiscord:
     async def followup(self, body: dict[str, Any], app: str, token: str) -> web.Response:
         if token in self.expired_tokens:
             return json_response({"message": "Invalid Webhook Token", "code": 50027}, 401)
+        # As Discord does: the first follow-up after a "thinking" deferral replaces the
+        # loading message and keeps the deferral's flags, unless that message was deleted.
+        deferred = [c for c in self.callbacks.get(token, []) if c["type"] == 5]
+        first = not self.followups.get(token) and token not in self.deleted_originals
+        flags = int(body.get("flags") or 0)
+        if deferred and first:
+            flags = int((deferred[0].get("data") or {}).get("flags") or 0)
+        body["_shown_flags"] = flags
         self.followups.setdefault(token, []).append(body)
         created = {
             **p.message(self.next_id(), p.user(p.BOT_ID, "trellis", bot=True), ""),
@@ -363,6 +387,8 @@ class FakeDiscord:
     async def delete_webhook_message(
         self, body: Any, app: str, token: str, msg: str
     ) -> web.Response:
+        if msg == "@original":
+            self.deleted_originals.add(token)
         return web.Response(status=204)
 
     async def sync_commands(

@@ -39,6 +39,8 @@ class Failure:
 @dataclass
 class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Messages members posted, per channel, for conversations.history / .replies.
+    history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
     # Queued answers per method: a Failure is returned, None lets that call through.
@@ -187,9 +189,30 @@ class FakeSlack:
                 files = body.get("files", [])
                 files = json.loads(files) if isinstance(files, str) else files
                 return {"ok": True, "files": [{"id": f["id"]} for f in files]}
+            case "conversations.history" | "conversations.replies":
+                return {"ok": True, "messages": self.messages_at(method, body), "has_more": False}
             case "apps.connections.open":
                 return {"ok": True, "url": self.url.replace("http", "ws") + "/socket"}
         return {"ok": True}
+
+    def remember(self, channel: str, ts: str, user: str, text: str, thread_ts: str = "") -> None:
+        """A message a member posted (Slack-escaped text), for later history look-ups."""
+        message = {"type": "message", "user": user, "text": text, "ts": ts}
+        if thread_ts:
+            message["thread_ts"] = thread_ts
+        self.history.setdefault(channel, []).append(message)
+
+    def messages_at(self, method: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """History holds channel messages (and thread parents); replies, a thread's."""
+        oldest, latest = str(body.get("oldest") or "0"), str(body.get("latest") or "9")
+        found = []
+        for message in self.history.get(str(body.get("channel")), []):
+            in_thread = message.get("thread_ts") not in (None, message["ts"])
+            if (method == "conversations.history") == in_thread:
+                continue
+            if oldest <= message["ts"] <= latest:
+                found.append(message)
+        return found
 
     # -- checks --------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import copy
 import json
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,14 +143,16 @@ async def fake() -> AsyncIterator[FakeSlack]:
     await server.stop()
 
 
-@pytest.fixture
-async def slack(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Slack]:
+@asynccontextmanager
+async def serve(tmp_path: Path, fake: FakeSlack, **extra: str) -> AsyncIterator[Slack]:
+    """A Trellis with the Slack adapter served on loopback, talking to `fake`."""
     settings = load_settings(
         {
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.db",
             "SLACK_BOT_TOKEN": "xoxb-test",
             "SLACK_SIGNING_SECRET": SECRET,
             "SLACK_API_URL": fake.url + "/api/",
+            **extra,
         }
     )
     clock = SimulatedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
@@ -173,3 +176,9 @@ async def slack(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Slack]:
         await adapter.settle()
         await runner.cleanup()
     assert fake.violations == [], fake.violations
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Slack]:
+    async with serve(tmp_path, fake) as served:
+        yield served

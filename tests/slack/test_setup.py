@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,8 @@ from bot.adapters.slack.manifest import BOT_SCOPES, manifest
 from bot.adapters.slack.run import SlackSetupError, check_settings
 from bot.cli import main
 from bot.config import load_settings
+from tests.fakes.slack_api import FakeSlack
+from tests.slack.conftest import serve
 
 
 def test_manifest_is_json_with_command_events_and_socket_mode(
@@ -65,3 +68,13 @@ def test_run_without_secret_prints_one_line(
     assert main(["run", "--platform", "slack"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("trellis: SLACK_SIGNING_SECRET is required")
+
+
+async def test_the_installer_is_a_facilitator_from_the_start(
+    tmp_path: Path, fake: FakeSlack
+) -> None:
+    async with serve(tmp_path, fake, SLACK_INSTALLER_USER_ID="U0INS") as slack:
+        await slack.command('container create "Maths leads" --purpose "Fractions"', user="U0INS")
+        assert "Only facilitators" not in slack.answer_text()
+        await slack.command('container create "Art" --purpose "Colour"', user="U0BOB")
+        assert "Only facilitators" in slack.answer_text()

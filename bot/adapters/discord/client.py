@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from typing import Any
 
 import discord
@@ -27,6 +28,7 @@ from bot.core.messages import Reply, ToChannel, ToMember
 from bot.delivery.transport import DeliveryError
 
 log = logging.getLogger(__name__)
+REMEMBERED_MESSAGES = 1000
 
 
 def shard_ids(raw: str | None) -> list[int] | None:
@@ -64,6 +66,7 @@ class TrellisClient(discord.AutoShardedClient):
         self.trellis = trellis
         self.identify_pause = identify_pause
         self.shelf = FormShelf()
+        self.fetched: OrderedDict[int, asyncio.Future[discord.Message | None]] = OrderedDict()
         self.interactions = Interactions(trellis, self.shelf)
         if answer_deadline is not None:
             self.interactions.deadline = answer_deadline
@@ -149,7 +152,32 @@ class TrellisClient(discord.AutoShardedClient):
             return
         event = translate.reaction_added(payload)
         if event is not None:
-            await self.dispatch_event(event)
+            found = await self.reacted_message(payload.channel_id, payload.message_id)
+            await self.dispatch_event(translate.with_message(event, found))
+
+    async def reacted_message(self, channel_id: int, message_id: int) -> discord.Message | None:
+        """The message a reaction is on: from discord.py's cache, else fetched once (REST)."""
+        cached = self._connection._get_message(message_id)
+        if cached is not None:
+            return cached
+        fetching = self.fetched.get(message_id)
+        if fetching is None:
+            # One fetch per message, even when several reactions arrive at once.
+            fetching = asyncio.ensure_future(self.fetch_message(channel_id, message_id))
+            self.fetched[message_id] = fetching
+            while len(self.fetched) > REMEMBERED_MESSAGES:
+                self.fetched.popitem(last=False)
+        return await asyncio.shield(fetching)
+
+    async def fetch_message(self, channel_id: int, message_id: int) -> discord.Message | None:
+        channel = self.get_channel(channel_id) or self.get_partial_messageable(channel_id)
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        try:
+            return await channel.fetch_message(message_id)
+        except discord.HTTPException as problem:
+            log.info("could not fetch the message reacted to (%s): %s", message_id, problem)
+            return None
 
     async def on_member_join(self, member: discord.Member) -> None:
         if not member.bot:
@@ -157,7 +185,7 @@ class TrellisClient(discord.AutoShardedClient):
 
     async def on_raw_member_remove(self, payload: discord.RawMemberRemoveEvent) -> None:
         if not payload.user.bot:
-            await self.dispatch_event(translate.member_left(payload))
+            await self.dispatch_event(translate.member_left(payload, self.trellis.clock.now()))
 
     async def on_thread_member_join(self, member: discord.ThreadMember) -> None:
         if member.id != (self.user.id if self.user else None):

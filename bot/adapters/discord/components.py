@@ -83,10 +83,12 @@ class ActionSelect(
 ):
     """A neutral `Choice`: the picked values come back in the interaction itself."""
 
-    def __init__(self, choice: Choice | None = None, action_id: str = "") -> None:
+    def __init__(
+        self, choice: Choice | None = None, action_id: str = "", row: int | None = None
+    ) -> None:
         action = choice.action_id if choice else action_id
         select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
-            custom_id=ids.select_id(action)
+            custom_id=ids.select_id(action), row=row
         )
         if choice is not None:
             options = choice.options[:OPTION_LIMIT]
@@ -151,13 +153,19 @@ class FormModal(discord.ui.Modal):
         return None
 
 
-def build_modal(form: Form) -> FormModal:
+def build_modal(form: Form, intro: str = "", custom_id: str | None = None) -> FormModal:
+    """`form` as one modal, `intro` (the asking message) shown above the fields; callers
+    keep to `MODAL_FIELDS` (see `pages` for longer forms). Labels are cut at 45 characters
+    by Discord, so a longer label is given whole as the field's description too."""
     modal = FormModal(
         title=clip(form.title, 45) or "Form",
-        custom_id=ids.modal_id(form.form_id, form.context),
+        custom_id=custom_id or ids.modal_id(form.form_id, form.context),
         timeout=None,
     )
-    for field in form.fields[:MODAL_FIELDS]:
+    if intro:
+        modal.add_item(discord.ui.TextDisplay(clip(intro, 4000)))
+    for field in form.fields[: MODAL_FIELDS - (1 if intro else 0)]:
+        description = clip(field.label, 100) if len(field.label) > 45 else None
         if isinstance(field, ChoiceInput):
             select: discord.ui.Select[discord.ui.View] = discord.ui.Select(
                 custom_id=field.name[:100],
@@ -171,7 +179,11 @@ def build_modal(form: Form) -> FormModal:
                     value=option.value[:100],
                     default=option.value == field.initial,
                 )
-            modal.add_item(discord.ui.Label(text=clip(field.label, 45), component=select))
+            modal.add_item(
+                discord.ui.Label(
+                    text=clip(field.label, 45), description=description, component=select
+                )
+            )
             continue
         text_input: discord.ui.TextInput[discord.ui.View] = discord.ui.TextInput(
             custom_id=field.name[:100],
@@ -181,7 +193,11 @@ def build_modal(form: Form) -> FormModal:
             default=field.initial[:4000] or None,
             placeholder=clip(field.placeholder, 100) or None,
         )
-        modal.add_item(discord.ui.Label(text=clip(field.label, 45), component=text_input))
+        modal.add_item(
+            discord.ui.Label(
+                text=clip(field.label, 45), description=description, component=text_input
+            )
+        )
     return modal
 
 

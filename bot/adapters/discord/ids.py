@@ -23,7 +23,8 @@ class TooLong(ValueError):
     """The data does not fit in a custom id; the component cannot be rendered as is."""
 
 
-def _checked(custom_id: str) -> str:
+def checked(custom_id: str) -> str:
+    """The custom id, or TooLong when Discord would refuse it."""
     if len(custom_id) > MAX_CUSTOM_ID:
         raise TooLong(f"custom id of {len(custom_id)} characters (at most {MAX_CUSTOM_ID})")
     return custom_id
@@ -35,19 +36,19 @@ def _part(text: str) -> str:
 
 
 def button_id(action_id: str, value: str) -> str:
-    return _checked(f"{BUTTON}{_part(action_id)}:{_part(value)}")
+    return checked(f"{BUTTON}{_part(action_id)}:{_part(value)}")
 
 
 def select_id(action_id: str) -> str:
-    return _checked(f"{SELECT}{_part(action_id)}")
+    return checked(f"{SELECT}{_part(action_id)}")
 
 
 def form_button_id(key: str) -> str:
-    return _checked(f"{FORM_BUTTON}{key}")
+    return checked(f"{FORM_BUTTON}{key}")
 
 
 def modal_id(form_id: str, context: str) -> str:
-    return _checked(f"{MODAL}{_part(form_id)}:{_part(context)}")
+    return checked(f"{MODAL}{_part(form_id)}:{_part(context)}")
 
 
 def parse_modal_id(custom_id: str) -> tuple[str, str] | None:

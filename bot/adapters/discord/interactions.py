@@ -13,14 +13,14 @@ from typing import Any
 
 import discord
 
-from bot.adapters.discord import translate
-from bot.adapters.discord.components import build_modal, submitted_values
+from bot.adapters.discord import pages, translate
+from bot.adapters.discord.components import FormButton, build_modal, submitted_values
 from bot.adapters.discord.ids import parse_modal_id
 from bot.adapters.discord.render import FormShelf, Rendered, render
 from bot.app import Trellis
 from bot.core.commands import CommandSpec
 from bot.core.events import ActionChosen, CommandInvoked, Event, FormSubmitted
-from bot.core.messages import Outgoing, Reply
+from bot.core.messages import Buttons, Choice, Form, Image, Message, Outgoing, Reply
 from bot.core.refs import ChannelRef, MemberRef
 
 log = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ class Interactions:
                 mentions=members,
                 channels=channels,
             ),
+            public=spec.public_reply,
         )
 
     async def action(
@@ -99,11 +100,55 @@ class Interactions:
     async def submitted(self, interaction: discord.Interaction) -> bool:
         """A modal submission, read from the raw payload; False when it is not ours."""
         data: Any = interaction.data or {}
-        parsed = parse_modal_id(str(data.get("custom_id", "")))
+        custom_id = str(data.get("custom_id", ""))
+        values = submitted_values(list(data.get("components", [])))
+        paged = pages.parse_page_id(custom_id)
+        if paged is not None:
+            return await self.page_submitted(interaction, paged[0], paged[1], values)
+        parsed = parse_modal_id(custom_id)
         if parsed is None:
             return False
         form_id, context = parsed
-        values = submitted_values(list(data.get("components", [])))
+        await self.run_form(interaction, form_id, context, values)
+        return True
+
+    async def page_submitted(
+        self, interaction: discord.Interaction, key: str, page: int, values: dict[str, str]
+    ) -> bool:
+        """One page of a long form: keep its answers; offer the next page, or submit all."""
+        form = self.shelf.get(key)
+        if form is None:
+            await self.usage(interaction, FORM_GONE)
+            return True
+        gathered = self.shelf.answers(key)
+        gathered.update(values)
+        count = len(pages.pages(form, self.shelf.intro(key)))
+        if page + 1 < count:
+            view = discord.ui.View(timeout=None)
+            view.add_item(
+                FormButton(pages.continue_key(key, page + 1), f"Continue ({page + 2}/{count})")
+            )
+            try:
+                await interaction.response.send_message(
+                    f"Part {page + 1} of {count} kept. Press Continue for the rest.",
+                    view=view,
+                    ephemeral=True,
+                    allowed_mentions=NONE,
+                )
+            except discord.HTTPException as problem:
+                await self.failed(interaction, problem)
+            return True
+        self.shelf.finish(key)
+        await self.run_form(interaction, form.form_id, form.context, dict(gathered))
+        return True
+
+    async def run_form(
+        self,
+        interaction: discord.Interaction,
+        form_id: str,
+        context: str,
+        values: dict[str, str],
+    ) -> None:
         await self.run(
             interaction,
             lambda guild_id: FormSubmitted(
@@ -116,17 +161,28 @@ class Interactions:
                 context=context,
             ),
         )
-        return True
 
-    async def open_form(self, interaction: discord.Interaction, key: str) -> None:
+    async def open_form(self, interaction: discord.Interaction, raw_key: str) -> None:
+        key, page = pages.split_key(raw_key)
         form = self.shelf.get(key)
         try:
             if form is None:
                 await interaction.response.send_message(FORM_GONE, ephemeral=True)
+            elif pages.fits(form, self.shelf.intro(key)):
+                await interaction.response.send_modal(build_modal(form, self.shelf.intro(key)))
             else:
-                await interaction.response.send_modal(build_modal(form))
+                modal = pages.page_modal(form, self.shelf.intro(key), key, page)
+                await interaction.response.send_modal(modal)
         except discord.HTTPException as problem:
             await self.failed(interaction, problem)
+
+    async def open_modal(self, interaction: discord.Interaction, form: Form, intro: str) -> None:
+        """Open `form` (cut into pages when it is longer than one modal holds)."""
+        if pages.fits(form, intro):
+            await interaction.response.send_modal(build_modal(form, intro))
+            return
+        key = self.shelf.put(form, intro)
+        await interaction.response.send_modal(pages.page_modal(form, intro, key, 0))
 
     async def usage(self, interaction: discord.Interaction, text: str) -> None:
         """Wrong input stopped before the core (e.g. a value of the wrong type)."""
@@ -140,7 +196,11 @@ class Interactions:
 
     # -- the 3-second rule ----------------------------------------------------------------
 
-    async def run(self, interaction: discord.Interaction, make: Any) -> None:
+    async def run(
+        self, interaction: discord.Interaction, make: Any, *, public: bool = False
+    ) -> None:
+        """Answer within the deadline, else defer ("thinking…", public when the command's
+        answer is for the channel) and follow up when the core is done."""
         guild_id = interaction.guild_id
         if guild_id is None or interaction.client.get_guild(guild_id) is None:
             log.warning(
@@ -154,30 +214,37 @@ class Interactions:
         task = asyncio.create_task(self.trellis.handle(event))
         done, _ = await asyncio.wait({task}, timeout=self.deadline)
         try:
-            if not done:
-                await self.defer(interaction)
-            await self.answer(interaction, await task)
+            deferred = None if done else await self.defer(interaction, public)
+            await self.answer(interaction, await task, deferred)
         except discord.HTTPException as problem:
             await self.failed(interaction, problem)
         await self.trellis.outbox.drain()
 
-    async def defer(self, interaction: discord.Interaction) -> None:
+    async def defer(self, interaction: discord.Interaction, public: bool = False) -> bool | None:
+        """Defer; returns whether the "thinking…" message is ephemeral (None: there is none,
+        as a click is deferred silently and its follow-ups are new messages)."""
         if interaction.type is discord.InteractionType.component:
             await interaction.response.defer()
-        else:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            return None
+        await interaction.response.defer(ephemeral=not public, thinking=True)
+        return not public
 
-    async def answer(self, interaction: discord.Interaction, replies: list[Outgoing]) -> None:
+    async def answer(
+        self,
+        interaction: discord.Interaction,
+        replies: list[Outgoing],
+        deferred: bool | None = None,
+    ) -> None:
         response = interaction.response
         only = replies[0] if len(replies) == 1 else None
         if (
             only is not None
             and only.message.form is not None
-            and not only.message.blocks
+            and shown_in_modal(only.message)
             and not response.is_done()
             and interaction.type is not discord.InteractionType.modal_submit
         ):
-            await response.send_modal(build_modal(only.message.form))
+            await self.open_modal(interaction, only.message.form, intro_of(only.message))
             return
         if not replies:
             if interaction.type is discord.InteractionType.component and not response.is_done():
@@ -190,6 +257,11 @@ class Interactions:
         for outgoing in replies:
             ephemeral = isinstance(outgoing.target, Reply) and outgoing.target.ephemeral
             for part in render(outgoing.message, self.shelf):
+                if deferred is not None and deferred != ephemeral:
+                    # The first follow-up would replace "thinking…" and keep its visibility:
+                    # remove it instead, so a public answer is public and a private one private.
+                    await interaction.delete_original_response()
+                deferred = None
                 await self.send(interaction, part, ephemeral)
 
     async def send(self, interaction: discord.Interaction, part: Rendered, ephemeral: bool) -> None:
@@ -233,3 +305,12 @@ class Interactions:
             log.error(
                 "could not tell %s about the expired interaction: %s", interaction.user.id, again
             )
+
+
+def shown_in_modal(message: Message) -> bool:
+    """Whether what asks for the form can sit above it in a modal (text only: no buttons)."""
+    return not any(isinstance(b, Buttons | Choice | Image) for b in message.blocks)
+
+
+def intro_of(message: Message) -> str:
+    return Message(message.blocks).plain_text() if message.blocks else ""

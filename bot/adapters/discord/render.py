@@ -17,13 +17,24 @@ import discord
 
 from bot.adapters.discord import ids
 from bot.adapters.discord.components import ActionButton, ActionSelect, FormButton
-from bot.core.messages import Buttons, Choice, Context, Fields, Form, Image, Message, Text
+from bot.core.messages import (
+    Buttons,
+    Choice,
+    Context,
+    Fields,
+    Form,
+    Image,
+    Message,
+    Option,
+    Text,
+)
 
 log = logging.getLogger(__name__)
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
 MAX_ROWS = 5
+ROW_WIDTH = 5
 EMBED_COLOUR = discord.Colour(0x3B7D4F)
 
 
@@ -59,17 +70,31 @@ class FormShelf:
 
     def __init__(self, size: int = 1000) -> None:
         self.size = size
-        self._forms: OrderedDict[str, Form] = OrderedDict()
+        self._forms: OrderedDict[str, tuple[Form, str]] = OrderedDict()
+        self._answers: dict[str, dict[str, str]] = {}
 
-    def put(self, form: Form) -> str:
+    def put(self, form: Form, intro: str = "") -> str:
         key = secrets.token_urlsafe(12)
-        self._forms[key] = form
+        self._forms[key] = (form, intro)
         while len(self._forms) > self.size:
-            self._forms.popitem(last=False)
+            gone, _ = self._forms.popitem(last=False)
+            self._answers.pop(gone, None)
         return key
 
     def get(self, key: str) -> Form | None:
-        return self._forms.get(key)
+        found = self._forms.get(key)
+        return found[0] if found else None
+
+    def intro(self, key: str) -> str:
+        found = self._forms.get(key)
+        return found[1] if found else ""
+
+    def answers(self, key: str) -> dict[str, str]:
+        """Answers gathered so far on the pages of a form too long for one modal."""
+        return self._answers.setdefault(key, {})
+
+    def finish(self, key: str) -> None:
+        self._answers.pop(key, None)
 
 
 def paragraphs(message: Message) -> Iterator[str]:
@@ -123,18 +148,42 @@ def pack(parts: list[str], limit: int) -> list[str]:
     return chunks
 
 
+def as_choice(buttons: Buttons, hint: str) -> Choice | None:
+    """A row of more than 5 buttons for one action (a 1-7 scale) as one select: Discord
+    rows hold 5 buttons, and spilling a scale over two rows mixes it with the next one."""
+    first = buttons.buttons[0].action_id
+    if len(buttons.buttons) <= ROW_WIDTH or any(b.action_id != first for b in buttons.buttons):
+        return None
+    options = tuple(Option(b.label, b.value) for b in buttons.buttons)
+    return Choice(first, options, placeholder=hint or "Pick one")
+
+
 def build_view(message: Message, shelf: FormShelf) -> discord.ui.View | None:
-    """Buttons and choices as a persistent view (timeout None: custom ids carry the state)."""
+    """Buttons and choices as a persistent view (timeout None: custom ids carry the state).
+
+    Each block starts a row of its own, so a question's buttons never share a row with the
+    next question's."""
     view = discord.ui.View(timeout=None)
+    row = 0
+    hint = ""
     for block in message.blocks:
         try:
-            if isinstance(block, Buttons):
-                for button in block.buttons:
-                    view.add_item(
-                        ActionButton(button.action_id, button.value, button.label, button.style)
-                    )
+            if isinstance(block, Text):
+                hint = block.text
+            elif isinstance(block, Buttons) and block.buttons:
+                choice = as_choice(block, hint)
+                if choice is not None:
+                    view.add_item(ActionSelect(choice, row=row))
+                    row += 1
+                    continue
+                for n, button in enumerate(block.buttons):
+                    item = ActionButton(button.action_id, button.value, button.label, button.style)
+                    item.row = row + n // ROW_WIDTH
+                    view.add_item(item)
+                row += (len(block.buttons) + ROW_WIDTH - 1) // ROW_WIDTH
             elif isinstance(block, Choice) and block.options:
-                view.add_item(ActionSelect(block))
+                view.add_item(ActionSelect(block, row=row))
+                row += 1
         except (ids.TooLong, ValueError) as problem:
             # ValueError: the view is full (5 rows). Say so in the log; show what fits.
             log.warning("component left out of a Discord message: %s", problem)

@@ -6,6 +6,9 @@ replays events (or any redelivery) is processed once by the router's dedupe.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 import discord
 
 from bot.core.commands import CommandSpec
@@ -105,11 +108,26 @@ def member_joined(member: discord.Member) -> MemberJoined:
     )
 
 
-def member_left(payload: discord.RawMemberRemoveEvent) -> MemberLeft:
+def with_message(reaction: ReactionAdded, message: discord.Message | None) -> ReactionAdded:
+    """The reaction with the reacted message's text and author, when we could read it
+    (without the message-content intent the text is empty, and nothing is stored)."""
+    if message is None:
+        return reaction
+    return replace(
+        reaction,
+        message_text=message.content,
+        message_author=reaction.message_author or member_ref(message.author.id),
+    )
+
+
+def member_left(payload: discord.RawMemberRemoveEvent, now: datetime) -> MemberLeft:
+    """Discord gives a leave no id: (guild, user, minute) stands in, so a replayed
+    dispatch (after a RESUME) does the work once."""
     user = payload.user
     return MemberLeft(
         community=community(payload.guild_id),
         actor=Actor(member_ref(user.id), user.display_name),
+        event_id=f"leave:{payload.guild_id}:{user.id}:{now:%Y%m%d%H%M}",
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,6 +37,7 @@ from bot.core.messages import Form, Message, Outgoing, Reply
 
 log = logging.getLogger(__name__)
 VIEW_BUDGET = 2.5
+REMEMBERED_MESSAGES = 1000
 EVENTS_PATH = "/slack/events"
 Ack = Callable[..., Awaitable[Any]]
 
@@ -50,7 +52,9 @@ class SlackAdapter:
             token=settings.slack_bot_token, base_url=settings.slack_api_url
         )
         self.sender = SlackSender(self.client, pacer or Pacer())
-        self.members = MemberCache(self.sender, trellis.clock)
+        self.members = MemberCache(
+            self.sender, trellis.clock, installer=settings.slack_installer_user_id or None
+        )
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=settings.slack_signing_secret or "",
@@ -58,6 +62,7 @@ class SlackAdapter:
         )
         self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
         self.home_seen: set[tuple[str, str]] = set()
+        self.reacted: OrderedDict[tuple[str, str, str], dict[str, Any] | None] = OrderedDict()
         self.inflight = 0
         self.settled = asyncio.Event()
         self.settled.set()
@@ -171,7 +176,25 @@ class SlackAdapter:
             reaction = translate.reaction_added(team, event, actor, body.get("event_id"))
             if reaction is not None:
                 channel = event["item"]["channel"]
+                found = await self.reacted_message(team, channel, str(event["item"]["ts"]))
+                reaction = translate.with_message(reaction, found)
                 await self.dispatch(reaction, Origin(team, event["user"], channel_id=channel))
+
+    async def reacted_message(self, team: str, channel: str, ts: str) -> dict[str, Any] | None:
+        """The message a reaction is on (cached: a popular message gets many reactions)."""
+        key = (team, channel, ts)
+        if key in self.reacted:
+            self.reacted.move_to_end(key)
+            return self.reacted[key]
+        try:
+            found = await self.sender.find_message(team, channel, ts)
+        except SendFailed as problem:
+            log.info("could not read the message reacted to in %s: %s", channel, problem)
+            return None
+        self.reacted[key] = found
+        while len(self.reacted) > REMEMBERED_MESSAGES:
+            self.reacted.popitem(last=False)
+        return found
 
     async def on_membership(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         async with self.working(event.get("type", "membership")):

@@ -1,7 +1,7 @@
-"""The App Home tab: a member's own containers; facilitators also see every container's state.
+"""The App Home tab: the neutral home page (`bot.community.home`) rendered as a `home` view.
 
-Built as a neutral Message from the community's records, then rendered as a `home` view.
-Only the member's own things and aggregates are shown: nobody's individual answers.
+Slack shows it when a member opens the app's Home; the adapter publishes it again after
+anything the member did, so pausing, restating a motivation or joining shows at once.
 """
 
 from __future__ import annotations
@@ -9,36 +9,14 @@ from __future__ import annotations
 from bot.adapters.slack.render import MAX_VIEW_BLOCKS, SlackBlock, render
 from bot.app import Trellis
 from bot.core.events import Actor
-from bot.core.messages import Block, Context, Fields, Message, Text
+from bot.core.messages import Message
 from bot.core.refs import CommunityRef
-from bot.storage.repositories import ContainerRepository
 
 
 async def home_message(trellis: Trellis, community_ref: CommunityRef, actor: Actor) -> Message:
     community = await trellis.directory.community(community_ref)
     me = await trellis.directory.member(community, actor)
-    containers = ContainerRepository(trellis.db)
-    blocks: list[Block] = [Text(f"Trellis for {me.display_name}", style="heading")]
-    mine: list[tuple[str, str]] = []
-    status: list[tuple[str, str]] = []
-    for container in await containers.list_for(community.id):
-        if container.id is None or container.state == "closed":
-            continue
-        rows = await containers.members(container.id)
-        where = f"#{container.channel_name or container.channel_id}"
-        if any(m.id == me.id for m, _ in rows):
-            mine.append((container.name, f"{where} · {container.state}"))
-        status.append((container.name, f"{where} · {container.state} · {len(rows)} members"))
-    blocks.append(Text("Your containers", style="heading"))
-    if mine:
-        blocks.append(Fields(tuple(mine)))
-    else:
-        blocks.append(Text("You are not in a container yet."))
-    if me.is_facilitator:
-        blocks.append(Text("Containers in this workspace (facilitators)", style="heading"))
-        blocks.append(Fields(tuple(status)) if status else Text("No containers yet."))
-    blocks.append(Context("Type `/trellis help` in any channel to see what Trellis can do."))
-    return Message(tuple(blocks))
+    return await trellis.home.message(community, me, trellis.clock.now())
 
 
 def home_view(message: Message) -> SlackBlock:

@@ -136,6 +136,31 @@ class SlackSender:
         user_data = answer.get("user")
         return user_data if isinstance(user_data, dict) else {}
 
+    async def find_message(self, team: str, channel: str, ts: str) -> dict[str, Any] | None:
+        """One message by channel and ts: `conversations.history` finds it in the channel,
+        `conversations.replies` inside a thread; None when neither has it."""
+        answer = await self.pacer.call(
+            team,
+            "conversations.history",
+            lambda: self.client.conversations_history(
+                channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
+            ),
+        )
+        for message in answer.get("messages") or []:
+            if isinstance(message, dict) and message.get("ts") == ts:
+                return message
+        answer = await self.pacer.call(
+            team,
+            "conversations.replies",
+            lambda: self.client.conversations_replies(
+                channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
+            ),
+        )
+        for message in answer.get("messages") or []:
+            if isinstance(message, dict) and message.get("ts") == ts:
+                return message
+        return None
+
     async def call(self, team: str, method: str, channel: str | None, **body: Any) -> Any:
         """A Web API call as JSON, paced; `channel` is the pacing channel (and sent as such)."""
         if channel is not None:

@@ -33,6 +33,8 @@ METHOD_RATES: dict[str, tuple[float, int]] = {
     "chat.postEphemeral": TIER_4,
     "chat.update": TIER_3,
     "conversations.open": TIER_3,
+    "conversations.history": TIER_3,
+    "conversations.replies": TIER_3,
     "users.info": TIER_4,
     "views.publish": TIER_4,
     "views.open": TIER_4,

@@ -7,6 +7,7 @@ returns an event, or None for payloads Trellis has nothing to do with.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from bot.adapters.slack.escape import unescape
@@ -126,6 +127,18 @@ def reaction_added(
         emoji=str(event.get("reaction", "")),
         message_id=message_id(item["channel"], item["ts"]),
         message_author=member(author) if author else None,
+    )
+
+
+def with_message(reaction: ReactionAdded, message: dict[str, Any] | None) -> ReactionAdded:
+    """The reaction with the text and author of the message it is on, when Slack told us."""
+    if message is None:
+        return reaction
+    author = message.get("user")
+    return replace(
+        reaction,
+        message_text=unescape(str(message.get("text") or "")),
+        message_author=reaction.message_author or (member(author) if author else None),
     )
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.core import codec
 from bot.core.directory import CommunityInfo
-from bot.core.messages import Outgoing, ToChannel, ToMember
-from bot.core.refs import CommunityRef
+from bot.core.messages import Outgoing, ToChannel, ToGroup, ToMember
+from bot.core.refs import ChannelRef, CommunityRef
 from bot.delivery.transport import DeliveryError, Transport
 from bot.storage.repositories import OutboxRepository
 
@@ -22,12 +23,15 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # How long a process holds a message it is sending before another may try it.
 SEND_LEASE = timedelta(minutes=5)
+# Told where a group's space is once a transport opened it: (community, group name, space).
+SpaceHook = Callable[[CommunityRef, str, ChannelRef], Awaitable[None]]
 
 
 class Outbox:
     def __init__(self, repository: OutboxRepository) -> None:
         self.repository = repository
         self.transports: dict[str, Transport] = {}
+        self.space_hooks: list[SpaceHook] = []
 
     def attach(self, transport: Transport) -> None:
         self.transports[transport.platform] = transport
@@ -35,13 +39,14 @@ class Outbox:
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool:
         """Store a message for delivery; False when its key was already stored."""
         target = outgoing.target
-        if not isinstance(target, ToChannel | ToMember):
+        if isinstance(target, ToChannel):
+            kind, target_id = "channel", target.channel.external_id
+        elif isinstance(target, ToMember):
+            kind, target_id = "member", target.member.external_id
+        elif isinstance(target, ToGroup):
+            kind, target_id = "group", target.name[:64]
+        else:
             raise ValueError("replies are answered by the adapter, not the outbox")
-        kind, target_id = (
-            ("channel", target.channel.external_id)
-            if isinstance(target, ToChannel)
-            else ("member", target.member.external_id)
-        )
         payload = json.dumps(
             {
                 "platform": community.ref.platform,
@@ -66,12 +71,11 @@ class Outbox:
             if not await self.repository.claim(row.id, SEND_LEASE):
                 continue
             target = codec.loads_target(data["target"])
-            assert isinstance(target, ToChannel | ToMember)
+            assert isinstance(target, ToChannel | ToMember | ToGroup)
+            community = CommunityRef(data["platform"], data["community"])
             try:
-                await transport.deliver(
-                    CommunityRef(data["platform"], data["community"]),
-                    target,
-                    codec.loads_message(data["message"]),
+                space = await transport.deliver(
+                    community, target, codec.loads_message(data["message"])
                 )
             except DeliveryError as problem:
                 give_up = problem.retry_after is None or row.attempts + 1 >= MAX_ATTEMPTS
@@ -84,5 +88,8 @@ class Outbox:
                 await self.repository.mark_failed(row.id, str(problem), wait)
                 continue
             await self.repository.mark_sent(row.id)
+            if isinstance(target, ToGroup) and space is not None:
+                for hook in self.space_hooks:
+                    await hook(community, target.name, space)
             sent += 1
         return sent

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.app import Trellis
 from bot.core.events import Actor, CommandInvoked, Event
-from bot.core.messages import Message, Outbound, Outgoing, ToChannel, ToGroup, ToMember
+from bot.core.messages import Message, Outbound, Outgoing, ToGroup, ToMember
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
 
 PLATFORM = "memory"

@@ -23,6 +23,7 @@ from bot.community import (
     purpose,
     roles,
     shares,
+    subgroup_commands,
 )
 from bot.community.checkin_support import CheckinDeps
 from bot.community.checkins import Checkins
@@ -30,6 +31,8 @@ from bot.community.circle import Circles
 from bot.community.containers import ContainerService
 from bot.community.exchange_digest_service import DigestService
 from bot.community.motivations import MotivationService
+from bot.community.subgroup_jobs import SubgroupJobs
+from bot.community.subgroup_rounds import SubgroupService
 from bot.config import Settings
 from bot.core import help_command
 from bot.core.directory import CommunityInfo, MemberInfo
@@ -54,6 +57,7 @@ from bot.storage.repositories import (
     OutboxRepository,
     ScheduleRepository,
 )
+from bot.storage.subgroups_repository import SubgroupRepository
 from bot.storage.trust_repository import (
     AgreementRepository,
     ClosingRepository,
@@ -78,6 +82,7 @@ class Trellis:
     membership: membership.MembershipService
     motivations: MotivationService
     digests: DigestService
+    subgroups: SubgroupService
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -159,6 +164,24 @@ def build(settings: Settings, clock: Clock) -> Trellis:
 
     membership_service.join_hooks.append(ask_motivation)
 
+    # Subgroups (issue 7): rounds, spaces, follow-through; check-ins ask it for "my subgroup".
+    subgroups = SubgroupService(
+        SubgroupRepository(db),
+        containers,
+        directory,
+        circles,
+        motivations,
+        pulse_service,
+        scheduler,
+        outbox,
+    )
+    subgroup_actions = subgroup_commands.SubgroupCommands(subgroups, container_service)
+    membership_service.leave_hooks.append(subgroup_actions.left)
+    prompt_service.relay = subgroups.relay
+    outbox.space_hooks.append(subgroups.space_opened)
+    for kind, job in SubgroupJobs(subgroups).jobs().items():
+        scheduler.job(kind, job)
+
     help_command.register(registry)
     roles.register(registry, directory)
     container_commands.register(registry, container_service, containers, purposes, share_service)
@@ -173,6 +196,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     prompts.register(registry, prompt_service)
     closing.register(registry, closing_service)
     motivation_commands.register(registry, motivations, containers)
+    subgroup_commands.register(registry, subgroup_actions)
 
     scheduler.job("pulse.open", pulse_service.open_job)
     scheduler.job("pulse.remind", pulse_service.remind_job)
@@ -192,6 +216,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
             outbox,
             clock,
             min_aggregate=settings.trellis_min_aggregate,
+            subgroups=subgroups,
         )
     )
     for kind, job in checkins.jobs().items():
@@ -212,6 +237,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         membership_service,
         motivations,
         digests,
+        subgroups,
     )
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.community import subgroup_messages as say
-from bot.community.circle import dm
 from bot.community import subgroup_rounds as rounds
+from bot.community.circle import dm
 from bot.community.subgroup_rounds import IGNORED_ROUNDS, PERIODS, NotFormed, SubgroupService
 from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.messages import Fields, Message, Outgoing, Text

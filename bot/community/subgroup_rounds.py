@@ -29,7 +29,7 @@ from bot.network.pair_weights import Candidate, Strategy
 from bot.scheduling.calendar import next_local_time
 from bot.storage.models import Container, Member
 from bot.storage.models.subgroups import Subgroup, SubgroupRound, SubgroupSeat
-from bot.storage.repositories import ContainerRepository, DirectoryRepository, member_info
+from bot.storage.repositories import ContainerRepository, DirectoryRepository
 from bot.storage.subgroups_repository import SubgroupRepository
 
 ROUND_JOB = "subgroup_round"

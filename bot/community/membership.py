@@ -122,14 +122,15 @@ class MembershipService:
         if not await self.containers.leave(container.id, ctx.member.id, ctx.now):
             raise CommandError(f"You are not a member of {container.name}.")
         told = await self.left(ctx.community, container, ctx.member, ctx.now)
-        return told + [
+        return [
+            *told,
             Outgoing(
                 Message.text(
                     f"You left {container.name}. You will not be asked to future pulses or rounds; "
                     "what you shared stays, under the consent you gave. `/trellis join` brings you back."
                 ),
                 Reply(ephemeral=True),
-            )
+            ),
         ]
 
     async def on_joined_channel(self, ctx: Context[MemberJoined]) -> list[Outgoing]:
@@ -150,9 +151,12 @@ class MembershipService:
         if channel is None:
             return []
         container = await self.containers.open_in_channel(ctx.community.id, channel.external_id)
-        if container is not None and container.id is not None:
-            if await self.containers.leave(container.id, ctx.member.id, ctx.now):
-                return await self.left(ctx.community, container, ctx.member, ctx.now)
+        if (
+            container is not None
+            and container.id is not None
+            and await self.containers.leave(container.id, ctx.member.id, ctx.now)
+        ):
+            return await self.left(ctx.community, container, ctx.member, ctx.now)
         return []
 
     async def left(

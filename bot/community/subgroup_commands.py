@@ -156,7 +156,8 @@ class SubgroupCommands:
             mine = any(s.member_id == ctx.member.id for s in seats)
             if facilitator or mine:
                 label = "Your subgroup" if mine else group.name
-                blocks.append(Text(f"{label}: {', '.join(who)} ({group.messages} messages)"))
+                count = f"{group.messages} message{'' if group.messages == 1 else 's'}"
+                blocks.append(Text(f"{label}: {', '.join(who)} ({count})"))
         if facilitator:
             for member_id, reason in json.loads(latest.unplaced):
                 blocks.append(Text(f"Not placed: {names.get(member_id, '?')} ({reason})."))

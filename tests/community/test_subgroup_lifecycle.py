@@ -142,3 +142,43 @@ async def test_a_trio_well_below_the_container_brings_a_microclimate_note(
     (note,) = [d for d in network.dms("ana") if "Microclimate" in d.text]
     assert "rated trust in their group 4.0 of 7, 2.0 below" in note.text
     assert "individual answers are never shown" in note.text
+
+
+async def test_the_next_round_is_planned_where_the_digest_finds_it(network: Network) -> None:
+    import json
+    from datetime import timedelta
+
+    from bot.community.exchange_sections import COMING_UP_LABELS
+    from bot.storage.exchange_digest_repository import DigestRepository
+
+    await network.container_with(["ben"])
+    await network.run("subgroups configure --size 2 --every week", by="ana")
+    now = network.clock.now()
+    runs = await DigestRepository(network.trellis.db).runs_due_between(now, now + timedelta(days=7))
+    (planned,) = [r for r in runs if r.kind in COMING_UP_LABELS and "subgroup" in r.kind]
+    assert COMING_UP_LABELS[planned.kind] == "Next subgroup round"
+    assert json.loads(planned.payload)["container_id"] == 1
+
+
+async def test_stable_pods_stay_together_for_their_weeks(
+    network: Network, community: MemoryCommunity
+) -> None:
+    await network.container_with(["ben", "cleo", "dan", "eve", "fay"])
+    await network.run(
+        "subgroups configure --size 2 --every week --strategy stable --weeks 3", by="ana"
+    )
+    await network.run("subgroups form", by="ana")
+
+    def pods(number: int) -> set[frozenset[str]]:
+        return {
+            frozenset(m.external_id for m in d.target.members)
+            for d in community.delivered
+            if isinstance(d.target, ToGroup)
+            and f"-r{number}-" in d.target.name
+            and "Your subgroup for round" in d.text
+        }
+
+    await network.advance(days=7)
+    assert pods(2) == pods(1) and len(pods(1)) == 3
+    answer = await network.run("subgroups show", by="ana")
+    assert "stable" in answer

@@ -24,6 +24,7 @@ from bot.community.purpose import channel_of
 from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.messages import Message, Outgoing, ToGroup
 from bot.core.ports import Planner, Sender
+from bot.core.refs import ChannelRef, CommunityRef
 from bot.network.matching import MatchResult, form_subgroups
 from bot.network.pair_weights import Candidate, Strategy
 from bot.scheduling.calendar import next_local_time
@@ -361,7 +362,8 @@ class SubgroupService:
 
     # -- spaces and activity ---------------------------------------------------------------
 
-    async def space_opened(self, community: Any, name: str, space: Any) -> None:
+    async def space_opened(self, community: CommunityRef, name: str, space: ChannelRef) -> None:
+        """The outbox's space hook: remember which channel is the subgroup's space."""
         group = await self.repo.group_named(name)
         if group is not None and group.id is not None and group.space_id != space.external_id:
             await self.repo.set_space(group.id, space.external_id)

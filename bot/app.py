@@ -25,6 +25,7 @@ from bot.community import (
     purpose,
     roles,
     shares,
+    subgroup_commands,
 )
 from bot.community.checkin_support import CheckinDeps
 from bot.community.checkins import Checkins
@@ -34,6 +35,8 @@ from bot.community.exchange_digest_service import DigestService
 from bot.community.home import HomeService
 from bot.community.interactions import InteractionService
 from bot.community.motivations import MotivationService
+from bot.community.subgroup_jobs import SubgroupJobs
+from bot.community.subgroup_rounds import SubgroupService
 from bot.config import Settings
 from bot.core import help_command
 from bot.core.directory import CommunityInfo, MemberInfo
@@ -60,6 +63,7 @@ from bot.storage.repositories import (
     ScheduleRepository,
 )
 from bot.storage.single_process import ProcessLock
+from bot.storage.subgroups_repository import SubgroupRepository
 from bot.storage.trust_repository import (
     AgreementRepository,
     ClosingRepository,
@@ -85,6 +89,7 @@ class Trellis:
     motivations: MotivationService
     digests: DigestService
     home: HomeService
+    subgroups: SubgroupService
     # Network health (issue 10): subgroups record meetings through `interactions.record_meeting`.
     interactions: InteractionService | None = None
 
@@ -172,6 +177,24 @@ def build(settings: Settings, clock: Clock) -> Trellis:
 
     membership_service.join_hooks.append(ask_motivation)
 
+    # Subgroups (issue 7): rounds, spaces, follow-through; check-ins ask it for "my subgroup".
+    subgroups = SubgroupService(
+        SubgroupRepository(db),
+        containers,
+        directory,
+        circles,
+        motivations,
+        pulse_service,
+        scheduler,
+        outbox,
+    )
+    subgroup_actions = subgroup_commands.SubgroupCommands(subgroups, container_service)
+    membership_service.leave_hooks.append(subgroup_actions.left)
+    prompt_service.relay = subgroups.relay
+    outbox.space_hooks.append(subgroups.space_opened)
+    for kind, job in SubgroupJobs(subgroups).jobs().items():
+        scheduler.job(kind, job)
+
     help_command.register(registry)
     failures.register(registry, failures.FailureReports(directory, outbox))
     roles.register(registry, directory)
@@ -187,6 +210,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     prompts.register(registry, prompt_service)
     closing.register(registry, closing_service)
     motivation_commands.register(registry, motivations, containers)
+    subgroup_commands.register(registry, subgroup_actions)
 
     scheduler.job("pulse.open", pulse_service.open_job)
     scheduler.job("pulse.remind", pulse_service.remind_job)
@@ -206,6 +230,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
             outbox,
             clock,
             min_aggregate=settings.trellis_min_aggregate,
+            subgroups=subgroups,
         )
     )
     for kind, job in checkins.jobs().items():
@@ -227,6 +252,8 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     interactions = health_setup.install(
         registry, db, directory, outbox, scheduler, settings.trellis_min_aggregate
     )
+    if interactions is not None:
+        subgroup_actions.meeting_hooks.append(interactions.record_meeting)
     return Trellis(
         settings,
         clock,
@@ -240,6 +267,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         motivations,
         digests,
         home_service,
+        subgroups,
         interactions,
     )
 

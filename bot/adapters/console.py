@@ -29,9 +29,10 @@ from bot.core.messages import (
     Form,
     Image,
     Message,
+    Outbound,
     Outgoing,
     Reply,
-    ToChannel,
+    ToGroup,
     ToMember,
 )
 from bot.core.parsing import parse_duration, tokenize
@@ -126,14 +127,21 @@ class ConsoleCommunity:
         shown.channel = where
 
     async def deliver(
-        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
-    ) -> None:
+        self, community: CommunityRef, target: Outbound, message: Message
+    ) -> ChannelRef | None:
         if isinstance(target, ToMember):
             who = target.member.external_id
             self.show(f"[@{who}] Trellis (direct message):", message, who, None)
-        else:
-            name = target.channel.name or target.channel.external_id
-            self.show(f"[#{name}] Trellis:", message, None, target.channel)
+            return None
+        if isinstance(target, ToGroup):
+            # A named space: `:channel NAME` enters it to talk there.
+            space = ChannelRef(PLATFORM, target.name, target.name)
+            people = ", ".join(f"@{m.external_id}" for m in target.members)
+            self.show(f"[group: {target.name} ({people})] Trellis:", message, None, space)
+            return space
+        name = target.channel.name or target.channel.external_id
+        self.show(f"[#{name}] Trellis:", message, None, target.channel)
+        return None
 
     def show_replies(self, replies: list[Outgoing]) -> None:
         for outgoing in replies:

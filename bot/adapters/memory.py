@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.app import Trellis
 from bot.core.events import Actor, CommandInvoked, Event
-from bot.core.messages import Message, Outgoing, ToChannel, ToMember
+from bot.core.messages import Message, Outbound, Outgoing, ToGroup, ToMember
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
 
 PLATFORM = "memory"
@@ -14,7 +14,7 @@ PLATFORM = "memory"
 
 @dataclass
 class Delivered:
-    target: ToChannel | ToMember
+    target: Outbound
     message: Message
 
     @property
@@ -33,9 +33,17 @@ class MemoryCommunity:
         self.trellis.outbox.attach(self)
 
     async def deliver(
-        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
-    ) -> None:
+        self, community: CommunityRef, target: Outbound, message: Message
+    ) -> ChannelRef | None:
         self.delivered.append(Delivered(target, message))
+        # A group's space is a channel named after the group, like the console's.
+        return self.channel(target.name) if isinstance(target, ToGroup) else None
+
+    def in_group(self, name: str) -> list[Delivered]:
+        """Messages delivered into the space of a subgroup whose name contains `name`."""
+        return [
+            d for d in self.delivered if isinstance(d.target, ToGroup) and name in d.target.name
+        ]
 
     def actor(self, name: str, *, admin: bool = False, timezone: str | None = None) -> Actor:
         return Actor(

@@ -114,8 +114,8 @@ class ReflectionService:
         note = {
             Sharing.ME: "Only you can see it.",
             Sharing.FACILITATORS: "Only the container's facilitators and you can see it.",
-            Sharing.SUBGROUP: "Only your subgroup and you can see it (until subgroups exist, "
-            "that is only you).",
+            Sharing.SUBGROUP: "Only your current subgroup and you can see it (without a "
+            "subgroup, that is only you).",
             Sharing.ANONYMOUS: "The container sees it without your name, once enough people "
             "answered for nobody to be singled out.",
             Sharing.NAMED: "The container sees it with your name.",

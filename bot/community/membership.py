@@ -48,6 +48,8 @@ class MembershipService:
         self.agreements = agreements
         # Other rooms greet newcomers too (e.g. asking for their motivation).
         self.join_hooks: list[JoinHook] = []
+        # And notice leavers (e.g. a subgroup losing a member mid-round).
+        self.leave_hooks: list[JoinHook] = []
 
     async def join(
         self, community: CommunityInfo, container: Container, member: MemberInfo, now: datetime
@@ -119,14 +121,16 @@ class MembershipService:
         assert container.id is not None
         if not await self.containers.leave(container.id, ctx.member.id, ctx.now):
             raise CommandError(f"You are not a member of {container.name}.")
+        told = await self.left(ctx.community, container, ctx.member, ctx.now)
         return [
+            *told,
             Outgoing(
                 Message.text(
                     f"You left {container.name}. You will not be asked to future pulses or rounds; "
                     "what you shared stays, under the consent you gave. `/trellis join` brings you back."
                 ),
                 Reply(ephemeral=True),
-            )
+            ),
         ]
 
     async def on_joined_channel(self, ctx: Context[MemberJoined]) -> list[Outgoing]:
@@ -147,9 +151,21 @@ class MembershipService:
         if channel is None:
             return []
         container = await self.containers.open_in_channel(ctx.community.id, channel.external_id)
-        if container is not None and container.id is not None:
-            await self.containers.leave(container.id, ctx.member.id, ctx.now)
+        if (
+            container is not None
+            and container.id is not None
+            and await self.containers.leave(container.id, ctx.member.id, ctx.now)
+        ):
+            return await self.left(ctx.community, container, ctx.member, ctx.now)
         return []
+
+    async def left(
+        self, community: CommunityInfo, container: Container, member: MemberInfo, now: datetime
+    ) -> list[Outgoing]:
+        messages: list[Outgoing] = []
+        for hook in self.leave_hooks:
+            messages += await hook(community, container, member, now)
+        return messages
 
 
 def register(registry: Registry, service: MembershipService) -> None:

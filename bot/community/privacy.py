@@ -57,13 +57,13 @@ class Viewer:
 
 
 class SubgroupLookup(Protocol):
-    """Subgroups (issue 7) answer this; until then nobody shares a subgroup with anybody."""
+    """Answered by `SubgroupService.peers` (issue 7): the member's subgroup this round."""
 
     async def peers(self, container_id: int, member_id: int) -> frozenset[int]: ...
 
 
 class NoSubgroups:
-    """The lookup used until subgroups exist: a "my subgroup" answer stays with its author."""
+    """A lookup with no subgroups (tests, or before any round): the answer stays with its author."""
 
     async def peers(self, container_id: int, member_id: int) -> frozenset[int]:
         return frozenset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
 from bot.community.circle import Circles
@@ -64,6 +65,16 @@ SCHEDULE = CommandSpec(
 )
 
 
+# Relays a message into every space of a container's current subgroup round (issue 7).
+Relay = Callable[[CommunityInfo, Container, Message, str], Awaitable[list[Outgoing]]]
+
+
+async def no_subgroups(
+    community: CommunityInfo, container: Container, message: Message, key: str
+) -> list[Outgoing]:
+    return []
+
+
 class PromptService:
     def __init__(
         self,
@@ -80,6 +91,7 @@ class PromptService:
         self.circles = circles
         self.sender = sender
         self.planner = planner
+        self.relay: Relay = no_subgroups
 
     async def pick(self, community: CommunityInfo, purpose: str, now: datetime) -> str:
         """Rotate through the bank and the community's own prompts, by the clock."""
@@ -101,13 +113,21 @@ class PromptService:
 
     async def post(self, ctx: Context[CommandInvoked], args: Args) -> list[Outgoing]:
         container = await self.service.in_channel(ctx.community, ctx.event.channel)
-        if args.text("to") == "subgroups":
-            raise CommandError(
-                f"“{container.name}” has no subgroups to relay to yet. Post to the container instead "
-                "(leave out --to)."
-            )
         purpose = args.text("purpose") or "practice"
         text = await self.pick(ctx.community, purpose, ctx.now)
+        if args.text("to") == "subgroups":
+            relayed = await self.relay(
+                ctx.community,
+                container,
+                self.prompt_message(container, purpose, text),
+                f"prompt:{container.id}:{ctx.now.isoformat()}",
+            )
+            if not relayed:
+                raise CommandError(
+                    f"“{container.name}” has no subgroups in a current round to relay to. Post to "
+                    "the container instead (leave out --to), or form a round first."
+                )
+            return [*relayed, Outgoing(Message.text(f"Relayed to {len(relayed)} subgroup(s)."))]
         return [
             Outgoing(
                 self.prompt_message(container, purpose, text),

@@ -28,6 +28,7 @@ TYPES: dict[str, type[Any]] = {
         m.Reply,
         m.ToChannel,
         m.ToMember,
+        m.ToGroup,
         ChannelRef,
         MemberRef,
     )
@@ -68,5 +69,5 @@ def loads_message(text: str) -> m.Message:
 
 def loads_target(text: str) -> m.Target:
     target = _decode(json.loads(text))
-    assert isinstance(target, m.Reply | m.ToChannel | m.ToMember)
+    assert isinstance(target, m.Reply | m.ToChannel | m.ToMember | m.ToGroup)
     return target

@@ -155,7 +155,20 @@ class ToMember:
     member: MemberRef
 
 
-Target = Reply | ToChannel | ToMember
+@dataclass(frozen=True, slots=True)
+class ToGroup:
+    """A subgroup's own space: a group DM, a private thread, or a named console space.
+
+    Adapters open (or find again) the space of these members under `parent`; `name` is
+    unique per subgroup, so every message to the same group lands in the same space."""
+
+    members: tuple[MemberRef, ...]
+    parent: ChannelRef
+    name: str
+
+
+Outbound = ToChannel | ToMember | ToGroup
+Target = Reply | ToChannel | ToMember | ToGroup
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import json
 import aiohttp
 
 from bot.core import codec
-from bot.core.messages import Message, ToChannel, ToMember
+from bot.core.messages import Message, ToChannel, ToGroup, ToMember
 from bot.core.refs import CommunityRef
 from bot.delivery.transport import DeliveryError, delivery_key
 
@@ -25,7 +25,7 @@ class LoopbackTransport:
         self._session: aiohttp.ClientSession | None = None
 
     async def deliver(
-        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
+        self, community: CommunityRef, target: ToChannel | ToMember | ToGroup, message: Message
     ) -> None:
         body = {
             "key": delivery_key.get(),

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 
 from bot.core import codec
 from bot.core.directory import CommunityInfo
-from bot.core.messages import Outgoing, ToChannel, ToMember
+from bot.core.messages import Outgoing, ToChannel, ToGroup, ToMember
 from bot.core.ports import Clock
-from bot.core.refs import CommunityRef
+from bot.core.refs import ChannelRef, CommunityRef
 from bot.delivery.transport import DeliveryError, Transport, delivery_key
 from bot.storage.models import OutboxMessage
 from bot.storage.repositories import OutboxRepository
@@ -35,6 +35,8 @@ SEND_LEASE = timedelta(minutes=5)
 # inside its transport; a platform without its own pacer can be given one here).
 Pacer = Callable[[], Awaitable[None]]
 GiveUpHook = Callable[[OutboxMessage], Awaitable[None]]
+# Told where a group's space is once a transport opened it: (community, group name, space).
+SpaceHook = Callable[[CommunityRef, str, ChannelRef], Awaitable[None]]
 
 
 class Outbox:
@@ -52,6 +54,7 @@ class Outbox:
         # A platform that answered Retry-After is left alone until then, for every message.
         self.paused_until: dict[str, datetime] = {}
         self.on_give_up: list[GiveUpHook] = []
+        self.space_hooks: list[SpaceHook] = []
 
     def attach(self, transport: Transport, pacer: Pacer | None = None) -> None:
         self.transports[transport.platform] = transport
@@ -61,13 +64,14 @@ class Outbox:
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool:
         """Store a message for delivery; False when its key was already stored."""
         target = outgoing.target
-        if not isinstance(target, ToChannel | ToMember):
+        if isinstance(target, ToChannel):
+            kind, target_id = "channel", target.channel.external_id
+        elif isinstance(target, ToMember):
+            kind, target_id = "member", target.member.external_id
+        elif isinstance(target, ToGroup):
+            kind, target_id = "group", target.name[:64]
+        else:
             raise ValueError("replies are answered by the adapter, not the outbox")
-        kind, target_id = (
-            ("channel", target.channel.external_id)
-            if isinstance(target, ToChannel)
-            else ("member", target.member.external_id)
-        )
         payload = json.dumps(
             {
                 "platform": community.ref.platform,
@@ -97,16 +101,15 @@ class Outbox:
             if not await self.repository.claim(row.id, SEND_LEASE):
                 continue
             target = codec.loads_target(data["target"])
-            assert isinstance(target, ToChannel | ToMember)
+            assert isinstance(target, ToChannel | ToMember | ToGroup)
+            community = CommunityRef(platform, data["community"])
             pacer = self.pacers.get(platform)
             if pacer is not None:
                 await pacer()
             token = delivery_key.set(row.idempotency_key)
             try:
-                await transport.deliver(
-                    CommunityRef(platform, data["community"]),
-                    target,
-                    codec.loads_message(data["message"]),
+                space = await transport.deliver(
+                    community, target, codec.loads_message(data["message"])
                 )
             except DeliveryError as problem:
                 await self._failed(row, platform, problem)
@@ -114,6 +117,9 @@ class Outbox:
             finally:
                 delivery_key.reset(token)
             await self.repository.mark_sent(row.id)
+            if isinstance(target, ToGroup) and space is not None:
+                for hook in self.space_hooks:
+                    await hook(community, target.name, space)
             sent += 1
         return sent
 

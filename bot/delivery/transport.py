@@ -1,12 +1,12 @@
-"""What an adapter offers the outbox: deliver one message to a channel or a member."""
+"""What an adapter offers the outbox: deliver one message to a channel, a member or a group."""
 
 from __future__ import annotations
 
 from contextvars import ContextVar
 from typing import Protocol
 
-from bot.core.messages import Message, ToChannel, ToMember
-from bot.core.refs import CommunityRef
+from bot.core.messages import Message, Outbound
+from bot.core.refs import ChannelRef, CommunityRef
 
 
 class DeliveryError(Exception):
@@ -30,5 +30,7 @@ class Transport(Protocol):
     platform: str
 
     async def deliver(
-        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
-    ) -> None: ...
+        self, community: CommunityRef, target: Outbound, message: Message
+    ) -> ChannelRef | None:
+        """Send; for a `ToGroup` return the space it went to (the core counts its activity)."""
+        ...

@@ -88,7 +88,7 @@ async def test_prompts_from_the_bank_now_and_on_a_schedule(network: Network) -> 
     await network.container_with(["ben"])
     assert "Only facilitators" in await network.run("prompt --purpose practice", by="ben")
     assert "Posted." in await network.run("prompt --purpose knowledge", by="ana")
-    assert "has no subgroups to relay to yet" in await network.run(
+    assert "has no subgroups in a current round to relay to" in await network.run(
         "prompt --to subgroups", by="ana"
     )
     added = await network.run(

@@ -144,3 +144,25 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
     first = fake.callbacks[token][0]
     assert first["type"] == 5 and first["data"]["flags"] == 64  # deferred, ephemeral
     assert "Trellis commands" in text_of(answer)
+
+
+async def test_a_group_message_goes_to_one_private_thread_with_its_members(
+    bot: TrellisClient, fake: FakeDiscord
+) -> None:
+    from bot.core.messages import ToGroup
+
+    group = ToGroup(
+        (MemberRef("discord", p.MEMBER_ID), MemberRef("discord", p.OTHER_ID)),
+        GENERAL,
+        "maths-r1-g1",
+    )
+    space = await bot.transport.deliver(GUILD, group, Message.text("Welcome, duo"))
+    again = await bot.transport.deliver(GUILD, group, Message.text("Still there?"))
+    assert space is not None and again == space
+    assert list(fake.threads) == [space.external_id]
+    assert fake.threads[space.external_id]["name"] == "maths-r1-g1"
+    assert fake.thread_members[space.external_id] == [p.MEMBER_ID, p.OTHER_ID]
+    assert [m["content"] for m in fake.messages[space.external_id]] == [
+        "Welcome, duo",
+        "Still there?",
+    ]

@@ -132,3 +132,18 @@ async def test_pacer_waits_are_recorded_not_slept() -> None:
 
     with pytest.raises(SendFailed):
         await pacer.call("T", "users.info", boom)
+
+
+async def test_a_group_message_opens_one_group_dm_and_posts_there(slack: Slack) -> None:
+    from bot.core.messages import ToGroup
+
+    group = ToGroup(
+        (MemberRef("slack", "U0ANA"), MemberRef("slack", "U0BEN")),
+        ChannelRef("slack", "C0MATHS"),
+        "maths-r1-g1",
+    )
+    space = await slack.adapter.sender.deliver(TEAM, group, Message.text("Welcome, duo"))
+    (opened,) = slack.fake.of("conversations.open")
+    assert opened["users"] == "U0ANA,U0BEN"
+    (posted,) = slack.fake.of("chat.postMessage")
+    assert space is not None and posted["channel"] == space.external_id

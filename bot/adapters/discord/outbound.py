@@ -18,9 +18,10 @@ import discord
 
 from bot.adapters.discord.pacing import Lane, Pacer
 from bot.adapters.discord.render import FormShelf, Rendered, render
+from bot.adapters.discord.spaces import SpaceError, open_private_thread
 from bot.core import codec
-from bot.core.messages import Message, ToChannel, ToMember
-from bot.core.refs import CommunityRef
+from bot.core.messages import Message, Outbound, ToChannel, ToGroup
+from bot.core.refs import ChannelRef, CommunityRef
 from bot.delivery.transport import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ class SendLedger:
             self.generations.popitem(last=False)
 
 
-def fingerprint(community: CommunityRef, target: ToChannel | ToMember, message: Message) -> str:
+def fingerprint(community: CommunityRef, target: Outbound, message: Message) -> str:
     text = f"{community.external_id}|{codec.dumps(target)}|{codec.dumps(message)}"
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -90,21 +91,46 @@ class DiscordTransport:
         self.shelf = shelf
         self.pacer = pacer or Pacer()
         self.ledger = SendLedger()
+        # (parent channel id, group name) -> the private thread opened for that subgroup.
+        self.spaces: dict[tuple[str, str], ChannelRef] = {}
 
-    async def destination(self, target: ToChannel | ToMember) -> discord.abc.Messageable:
+    async def space(self, target: ToGroup) -> ChannelRef:
+        """The subgroup's private thread: remembered, found again by name, or opened."""
+        key = (target.parent.external_id, target.name)
+        if key not in self.spaces:
+            parent = self.client.get_channel(int(target.parent.external_id))
+            existing = [
+                t for t in getattr(parent, "threads", ()) if getattr(t, "name", None) == target.name
+            ]
+            if existing:
+                self.spaces[key] = ChannelRef("discord", str(existing[0].id), target.name)
+            else:
+                try:
+                    self.spaces[key] = await open_private_thread(
+                        self.client, target.parent, target.name, target.members
+                    )
+                except SpaceError as problem:
+                    raise DeliveryError(str(problem)) from None
+        return self.spaces[key]
+
+    async def destination(self, target: Outbound) -> discord.abc.Messageable:
         if isinstance(target, ToChannel):
             return self.client.get_partial_messageable(int(target.channel.external_id))
+        if isinstance(target, ToGroup):
+            thread = await self.space(target)
+            return self.client.get_partial_messageable(int(thread.external_id))
         return await self.client.create_dm(discord.Object(int(target.member.external_id)))
 
     async def deliver(
-        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
-    ) -> None:
+        self, community: CommunityRef, target: Outbound, message: Message
+    ) -> ChannelRef | None:
         await self.send(community, target, message, "bulk")
+        return await self.space(target) if isinstance(target, ToGroup) else None
 
     async def send(
         self,
         community: CommunityRef,
-        target: ToChannel | ToMember,
+        target: Outbound,
         message: Message,
         lane: Lane,
     ) -> list[discord.Message]:

@@ -18,8 +18,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot.adapters.slack.pacing import Pacer, SendFailed, Transient
 from bot.adapters.slack.render import SlackBlock, render
 from bot.core import codec
-from bot.core.messages import Message, ToChannel, ToMember
-from bot.core.refs import CommunityRef
+from bot.core.messages import Message, Outbound, ToChannel, ToGroup
+from bot.core.refs import ChannelRef, CommunityRef
 from bot.delivery.transport import DeliveryError
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,21 @@ class SlackSender:
     # -- the outbox's Transport ----------------------------------------------------------
 
     async def deliver(
-        self, community: CommunityRef, target: ToChannel | ToMember, message: Message
-    ) -> None:
+        self, community: CommunityRef, target: Outbound, message: Message
+    ) -> ChannelRef | None:
         team = community.external_id
-        channel = (
-            target.channel.external_id
-            if isinstance(target, ToChannel)
-            else target.member.external_id
-        )
+        space: ChannelRef | None = None
+        if isinstance(target, ToChannel):
+            channel = target.channel.external_id
+        elif isinstance(target, ToGroup):
+            # conversations.open gives the same group DM for the same members every time.
+            try:
+                channel = await self.open_group(team, [m.external_id for m in target.members])
+            except SendFailed as problem:
+                raise DeliveryError(problem.reason, retry_after=problem.retry_after) from None
+            space = ChannelRef("slack", channel, target.name)
+        else:
+            channel = target.member.external_id
         digest = hashlib.sha256(
             f"{team}|{codec.dumps(target)}|{codec.dumps(message)}".encode()
         ).hexdigest()
@@ -54,6 +61,7 @@ class SlackSender:
         except SendFailed as problem:
             raise DeliveryError(problem.reason, retry_after=problem.retry_after) from None
         self.progress.pop(digest, None)
+        return space
 
     # -- posting -------------------------------------------------------------------------
 

@@ -80,7 +80,9 @@ async def set_up(driver: Driver, everyone: list[Person], rng: random.Random) -> 
     facilitator = everyone[0]
     for channel, name, purpose in CONTAINERS:
         await driver.command(facilitator, channel, f'container create {name} --purpose "{purpose}"')
-        await driver.command(facilitator, channel, "checkin schedule --every week --day mon --at 09:00")
+        await driver.command(
+            facilitator, channel, "checkin schedule --every fortnight --day mon --at 09:00"
+        )
     await driver.command(facilitator, "general", "digest schedule --day fri --at 16:00")
     for person in everyone[1:]:
         await driver.command(person, person.channel, "join")
@@ -131,23 +133,24 @@ async def rate_pulses(
         await driver.click(person, "pulse.rate", f"{head}:{chosen}")
 
 
-async def one_day(
-    driver: Driver, everyone: list[Person], bias: float, rng: random.Random
+async def talk(
+    driver: Driver, everyone: list[Person], days: int, bias: float, rng: random.Random
 ) -> None:
-    """A day of talk and learning: each member speaks about chattiness/7 times."""
+    """A few days of talk and learning: each member speaks about chattiness * days / 7 times,
+    answering someone; some capture a learning and share how a practice went."""
     for person in everyone:
-        for _ in range(talks(person.chattiness / 7, rng)):
+        for _ in range(talks(person.chattiness * days / 7, rng)):
             other = partner(person, everyone, bias, rng)
             channel = person.channel if other and other.channel == person.channel else "general"
             await driver.say(person, channel, sentence(rng, SAID), other)
-        if rng.random() < 0.04:
+        if rng.random() < 0.1 * days / 7:
             text, outcome = rng.choice(LEARNED)
             topic = rng.choice(TOPICS)
             await driver.command(person, person.channel, f'learned "{text.format(t=topic)}"')
             await driver.command(
                 person, person.channel, f'share "{text.format(t=topic)}" --outcome {outcome}'
             )
-        if rng.random() < 0.01:
+        if rng.random() < 0.03 * days / 7:
             kind = rng.choice(("offer", "need"))
             what = f"{'Coaching on' if kind == 'offer' else 'Ideas for'} {rng.choice(TOPICS)}"
             await driver.command(person, person.channel, f'{kind} "{what}"')

@@ -10,17 +10,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
+from matplotlib.figure import Figure
 
-from bot.network.graph import InteractionGraph  # noqa: E402
+from bot.network.graph import InteractionGraph
 
 COLOURS = {"school": "#1b9e77", "university": "#d95f02", "charity": "#7570b3", "council": "#e7298a"}
 # Fixed metadata keeps the files byte-identical for the same seed.
 METADATA = {"Software": None}
 
 
-def save(figure: plt.Figure, path: Path) -> Path:
+def save(figure: Figure, path: Path) -> Path:
     figure.tight_layout()
     figure.savefig(path, format="png", dpi=90, metadata=METADATA)
     plt.close(figure)

@@ -76,6 +76,7 @@ class Driver:
         self.seen: set[tuple[str, str, str]] = set()
 
     async def line(self, text: str) -> None:
+        self.console.print(f"> {text}")
         await self.console.handle_line(text)
 
     async def act_as(self, person: Person, channel: str) -> None:
@@ -85,7 +86,10 @@ class Driver:
             )
             self.introduced.add(person.name)
         elif self.current != person.name:
-            await self.line(f":as {person.name}")
+            # What `:as` does for a member who exists already, minus re-reading the profile:
+            # the console acts as whoever `name` says.
+            self.console.print(f"> :as {person.name}")
+            self.console.name = person.name
         self.current = person.name
         if self.channel != channel:
             await self.line(f":channel {channel}")
@@ -95,12 +99,11 @@ class Driver:
         await self.act_as(person, channel)
         await self.line(f"/trellis {text}")
 
-    async def say(
-        self, person: Person, channel: str, text: str, reply_to: Person | None
-    ) -> None:
+    async def say(self, person: Person, channel: str, text: str, reply_to: Person | None) -> None:
         """A message in a channel, answering someone: one interaction in the network."""
         await self.act_as(person, channel)
         console = self.console
+        console.print(f"> {text}" + (f"  (replying to @{reply_to.name})" if reply_to else ""))
         console.message_seq += 1
         ref = ChannelRef("console", channel, channel)
         console.last_posted[channel] = (person.name, str(console.message_seq), text)

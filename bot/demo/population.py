@@ -65,9 +65,9 @@ def people(options: Options, rng: random.Random) -> list[Person]:
                 organisation=org,
                 organisation_type=kind,
                 channel=CONTAINERS[index % len(CONTAINERS)][0],
-                chattiness=rng.choice((0.5, 1.5, 2.5, 4.0)),
+                chattiness=rng.choice((0.3, 0.8, 1.5, 2.5)),
                 trust=rng.uniform(3.0, 6.5),
-                diligence=rng.uniform(0.5, 0.95),
+                diligence=rng.uniform(0.35, 0.85),
             )
         )
     return found

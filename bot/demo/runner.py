@@ -6,6 +6,7 @@ text output of one seed is the same on every run.
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import tempfile
@@ -16,16 +17,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from bot.adapters.console import COMMUNITY
 from bot.app import lifespan
 from bot.config import load_settings
 from bot.core.ports import SimulatedClock
 from bot.demo import analysis, charts
-from bot.demo.behaviour import REASONS, answer, one_day, set_up
+from bot.demo.behaviour import REASONS, answer, set_up, talk
 from bot.demo.console_driver import DemoConsole, Driver, Post
 from bot.demo.population import TYPES, Options, people
 from bot.storage.demo_repository import DemoRepository
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # a Monday morning
+# A week in three steps (Mon-Wed, Wed-Fri, Fri-Mon): members talk, the clock moves, members
+# answer what arrived. Check-ins (open Mon-Thu) and pulses (open 3 days) get answered in time.
+STEPS = (2, 2, 3)
 
 
 @contextmanager
@@ -40,6 +45,13 @@ def progress(total: int, enabled: bool) -> Iterator[object]:
         yield bar
 
 
+def scratch() -> str | None:
+    """Memory-backed when the system has one (/dev/shm): the same SQLite code, without
+    waiting on a disk flush for every commit of a throw-away database."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+
+
 def is_digest(post: Post) -> bool:
     return post.channel == "general" and post.text.startswith("*Learning exchange")
 
@@ -50,7 +62,7 @@ async def run_demo(
     rng = random.Random(options.seed)
     everyone = people(options, rng)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="trellis-demo-") as folder:
+    with tempfile.TemporaryDirectory(prefix="trellis-demo-", dir=scratch()) as folder:
         settings = load_settings(
             {"DATABASE_URL": f"sqlite+aiosqlite:///{folder}/demo.db", "TRELLIS_TIMEZONE": "UTC"}
         )
@@ -69,38 +81,30 @@ async def run_demo(
             with progress(options.weeks * 7, show_progress) as bar:
                 for week in range(options.weeks):
                     seen_posts = len(console.posts)
-                    for _ in range(7):
-                        await one_day(driver, everyone, options.same_type_bias, rng)
-                        await driver.line(":advance 1d")
+                    for days in STEPS:
+                        await talk(driver, everyone, days, options.same_type_bias, rng)
+                        await driver.line(f":advance {days}d")
                         for person in everyone:
                             await answer(driver, person, rng)
                         if bar is not None:
-                            bar.update(1)  # type: ignore[attr-defined]
+                            bar.update(days)  # type: ignore[attr-defined]
                     digests = [p for p in console.posts[seen_posts:] if is_digest(p)]
                     out.write(f"=== Week {week + 1}: the network digest in #general ===\n")
                     for post in digests or [Post("general", ("(no digest posted)",))]:
                         out.write(post.text + "\n")
                     out.write("\n")
                     trust_by_week.append(await weekly_trust(repository, clock.now()))
-            community = await trellis.directory.community(console_community())
+            community = await trellis.directory.community(COMMUNITY)
             health = await analysis.measure(
                 repository, community.id, START, clock.now(), options.seed, TYPES
             )
             for line in analysis.report_lines(health):
                 out.write(line + "\n")
-            written = await draw(
-                repository, community.id, health, trust_by_week, options, out_dir
-            )
+            written = await draw(repository, community.id, health, trust_by_week, options, out_dir)
             (out_dir / "transcript.txt").write_text(console.transcript.getvalue())
         out.write("\nCharts: " + ", ".join(p.name for p in written) + f" in {out_dir}\n")
         out.write(f"Full console transcript: {out_dir / 'transcript.txt'}\n")
     return 0
-
-
-def console_community():  # type: ignore[no-untyped-def]
-    from bot.adapters.console import COMMUNITY
-
-    return COMMUNITY
 
 
 async def weekly_trust(repository: DemoRepository, now: datetime) -> float | None:

@@ -53,17 +53,15 @@ class DemoRepository:
                 .where(col(Activity.other_member_id).is_not(None))
                 .order_by(col(Activity.at), col(Activity.id))
             )
-            return [
-                Interaction(a.member_id, a.other_member_id or 0, "message", a.at) for a in rows
-            ]
+            return [Interaction(a.member_id, a.other_member_id or 0, "message", a.at) for a in rows]
 
     async def trust_scores(self) -> list[tuple[datetime, int]]:
         """Every pulse rating with its time (the demo's database holds one community)."""
         async with self.db.session() as session:
             rows = await session.exec(
-                select(TrustAnswer).where(TrustAnswer.item != "improve").order_by(
-                    col(TrustAnswer.at), col(TrustAnswer.id)
-                )
+                select(TrustAnswer)
+                .where(TrustAnswer.item != "improve")
+                .order_by(col(TrustAnswer.at), col(TrustAnswer.id))
             )
             return [(a.at, a.score) for a in rows]
 

@@ -53,7 +53,9 @@ class LimitedSlack(FakeSlack):
             self.tally.refused += 1
             wait = max(1, round(max(room.retry_after(now), self.workspace.retry_after(now))))
             return web.json_response(
-                {"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": str(wait)}
+                {"ok": False, "error": "ratelimited"},
+                status=429,
+                headers={"Retry-After": str(wait)},
             )
         self.tally.accept(channel, now)
         return web.json_response({"ok": True, "channel": channel, "ts": f"{now:.6f}"})

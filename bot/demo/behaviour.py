@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 
+from bot.community import trust
 from bot.core.messages import ChoiceInput, Form, TextInput
 from bot.demo.console_driver import Driver
 from bot.demo.population import CONTAINERS, Person, partner
@@ -27,6 +28,12 @@ LEARNED = (
     ("Asking pupils to explain {t} aloud showed us their misconceptions", "worked"),
     ("Moving {t} to the afternoon made no difference", "partly"),
 )
+PLURAL = {
+    "school": "other schools",
+    "university": "universities",
+    "charity": "charities",
+    "council": "councils",
+}
 REASONS = ("topic", "practice", "people", "career", "contribute", "other")
 # Which reasons each organisation type leans to: the motivation mix differs by type.
 LEANING = {
@@ -56,11 +63,11 @@ def fill(form: Form, person: Person, rng: random.Random) -> dict[str, str]:
     values: dict[str, str] = {}
     is_motivation = any(f.name == "statement" for f in form.fields)
     if is_motivation:
-        values["statement"] = f"I want to learn from other {person.organisation_type}s"
+        values["statement"] = f"I want to learn from {PLURAL[person.organisation_type]}"
         values.update(points(person, rng))
     for item in form.fields:
-        if item.name in values:
-            continue
+        if item.name in values or (is_motivation and item.name in REASONS):
+            continue  # a reason left blank counts 0 points
         if isinstance(item, ChoiceInput):
             options = [o.value for o in item.options]
             if item.name == "visibility":
@@ -127,8 +134,11 @@ async def rate_pulses(
         head, _, score = value.rpartition(":")
         if score.isdigit():
             items.setdefault(head, []).append(int(score))
+    reverse = {item.code for item in trust.items() if item.reverse}
     for head, scores in items.items():
         wanted = round(person.trust + rng.uniform(-1, 1))
+        if head.rpartition(":")[2] in reverse:  # "a mistake is held against you": agree = low
+            wanted = trust.scored(wanted, True)
         chosen = min(scores, key=lambda s: (abs(s - wanted), s))
         await driver.click(person, "pulse.rate", f"{head}:{chosen}")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.adapters.console import COMMUNITY, ConsoleCommunity, Shown
 from bot.adapters.console_render import render
 from bot.app import Trellis
-from bot.core.events import MessagePosted
+from bot.core.events import Actor, MessagePosted
 from bot.core.messages import Image, Message, ToChannel, ToMember
 from bot.core.ports import SimulatedClock
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
@@ -110,7 +110,8 @@ class Driver:
         await console.dispatch(
             MessagePosted(
                 community=COMMUNITY,
-                actor=await console.actor(),
+                # Everyone is known by now; the console would look that up per message.
+                actor=Actor(MemberRef("console", person.name), person.name),
                 channel=ref,
                 text=text,
                 message_id=str(console.message_seq),

@@ -65,7 +65,7 @@ def people(options: Options, rng: random.Random) -> list[Person]:
                 organisation=org,
                 organisation_type=kind,
                 channel=CONTAINERS[index % len(CONTAINERS)][0],
-                chattiness=rng.choice((0.3, 0.8, 1.5, 2.5)),
+                chattiness=rng.choice((0.3, 0.6, 1.0, 2.0)),
                 trust=rng.uniform(3.0, 6.5),
                 diligence=rng.uniform(0.35, 0.85),
             )

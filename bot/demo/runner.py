@@ -19,6 +19,7 @@ from typing import TextIO
 
 from bot.adapters.console import COMMUNITY
 from bot.app import lifespan
+from bot.community import trust
 from bot.config import load_settings
 from bot.core.ports import SimulatedClock
 from bot.demo import analysis, charts
@@ -108,7 +109,12 @@ async def run_demo(
 
 
 async def weekly_trust(repository: DemoRepository, now: datetime) -> float | None:
-    week = [score for at, score in await repository.trust_scores() if at > now - timedelta(7)]
+    reverse = {item.code: item.reverse for item in trust.items()}
+    week = [
+        trust.scored(score, reverse.get(item, False))
+        for at, item, score in await repository.trust_scores()
+        if at > now - timedelta(7)
+    ]
     return sum(week) / len(week) if week else None
 
 

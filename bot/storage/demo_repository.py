@@ -55,7 +55,7 @@ class DemoRepository:
             )
             return [Interaction(a.member_id, a.other_member_id or 0, "message", a.at) for a in rows]
 
-    async def trust_scores(self) -> list[tuple[datetime, int]]:
+    async def trust_scores(self) -> list[tuple[datetime, str, int]]:
         """Every pulse rating with its time (the demo's database holds one community)."""
         async with self.db.session() as session:
             rows = await session.exec(
@@ -63,7 +63,7 @@ class DemoRepository:
                 .where(TrustAnswer.item != "improve")
                 .order_by(col(TrustAnswer.at), col(TrustAnswer.id))
             )
-            return [(a.at, a.score) for a in rows]
+            return [(a.at, a.item, a.score) for a in rows]
 
     async def latest_motivations(self) -> list[Motivation]:
         async with self.db.session() as session:

@@ -69,7 +69,6 @@ async def paced() -> tuple[Tally, float, int]:
     # The workspace's cap, told to the pacer as configuration (spaced evenly, no burst).
     pacer.rates[f"method:chat.postMessage@{TEAM}"] = Rate(WORKSPACE_CAP * 60.0, 1)
     sender = SlackSender(AsyncWebClient(token="xoxb-bench", base_url=base), pacer)
-    started = time.perf_counter()
     try:
         with tempfile.TemporaryDirectory() as folder:
             settings = load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{folder}/b.db"})
@@ -89,7 +88,6 @@ async def paced() -> tuple[Tally, float, int]:
                 left = len(await trellis.outbox.repository.due(10_000))
     finally:
         await fake.stop()
-    del started
     return fake.tally, drained, left
 
 

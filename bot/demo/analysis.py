@@ -39,8 +39,6 @@ async def measure(
         start=start,
         end=end,
     )
-    # The first member is the console's own "you" only if someone typed as them; drop
-    # members who never existed as people (none in the demo), keep isolates.
     report = compute_health(graph, rng=random.Random(seed), expected_types=expected_types)
     return Health(graph, report, raise_alerts(report))
 

@@ -28,7 +28,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q -n auto
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+demo: $(STAMP)
+	$(BIN)/trellis demo
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

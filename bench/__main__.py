@@ -2,6 +2,11 @@
 
 To add a benchmark, drop a `bench_<name>.py` module exposing `run() -> list[Result]`.
 Results are also written to bench/results/latest.json.
+
+`python -m bench` runs every module except the optional ones (OPTIONAL: long runs, e.g. the
+20,000-member health report); `python -m bench --all` runs those too, and naming modules
+(`python -m bench health matching`) runs just those. Each row says its time base (wall or
+simulated).
 """
 
 from __future__ import annotations
@@ -17,15 +22,22 @@ from pathlib import Path
 from bench.result import Result
 
 HERE = Path(__file__).resolve().parent
+OPTIONAL = {"health"}
 
 
-def main(selected: list[str]) -> int:
+def main(arguments: list[str]) -> int:
+    everything = "--all" in arguments
+    selected = [a for a in arguments if a != "--all"]
     rows: list[tuple[str, Result]] = []
     names = sorted(
         info.name for info in pkgutil.iter_modules([str(HERE)]) if info.name.startswith("bench_")
     )
     for name in names:
-        if selected and name.removeprefix("bench_") not in selected:
+        short = name.removeprefix("bench_")
+        if selected and short not in selected:
+            continue
+        if not selected and not everything and short in OPTIONAL:
+            print(f"skipping {name} (optional: `python -m bench --all`)", file=sys.stderr)
             continue
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")

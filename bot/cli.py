@@ -55,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
     db_commands.add_parser("current", help="print the schema revision the database is at")
 
     commands.add_parser("doctor", help="check the configuration and the database, then exit")
+    from bot.demo.cli import add_parser as add_demo_parser
+
+    add_demo_parser(commands)
     from bot.adapters.discord import cli as discord_cli
     from bot.adapters.slack.commands import add_parser as add_slack_parser
 
@@ -191,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser().print_help()
         return 0
+    if args.command == "demo":
+        from bot.demo.cli import run as run_demo
+
+        return run_demo(args)
     if args.command == "slack":
         from bot.adapters.slack.commands import run as run_slack_command
 

@@ -1,0 +1,53 @@
+"""`trellis demo`: what a person reads after a small run, and that a seed names one run."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from pathlib import Path
+
+from bot.demo.population import Options
+from bot.demo.runner import run_demo
+
+SMALL = Options(members=20, weeks=2, seed=3, same_type_bias=0.9)
+PNG = b"\x89PNG\r\n\x1a\n"
+CHARTS = ("trust-trend", "network-map", "motivation-mix", "self-assessment")
+
+
+async def demo_text(out_dir: Path, options: Options = SMALL) -> str:
+    out = io.StringIO()
+    assert await run_demo(options, out_dir, out) == 0
+    return out.getvalue().replace(str(out_dir), "DIR")
+
+
+async def test_a_small_demo_prints_digests_health_and_alerts_the_same_for_one_seed(
+    tmp_path: Path,
+) -> None:
+    text = await demo_text(tmp_path / "a")
+
+    weeks = text.split("=== Week ")[1:]
+    assert [w.partition(":")[0] for w in weeks] == ["1", "2"]
+    assert all("*Learning exchange: the whole network*" in week for week in weeks)
+    assert "messages" in weeks[0]
+    assert "Network health, 2026-01-05 to 2026-01-19" in text
+    # Members of one type mostly answering each other is what this alert is for.
+    assert "[secondary_networking]" in text
+    assert "next step:" in text
+    for name in CHARTS:
+        assert (tmp_path / "a" / f"{name}.png").read_bytes().startswith(PNG), name
+    transcript = (tmp_path / "a" / "transcript.txt").read_text()
+    assert "> /trellis join" in transcript
+    assert "Points are whole numbers" not in transcript  # every questionnaire was accepted
+
+    again = await demo_text(tmp_path / "b")
+    assert again == text
+    assert (tmp_path / "b" / "transcript.txt").read_text() == transcript
+
+
+async def test_members_who_mix_across_types_raise_no_secondary_networking_alert(
+    tmp_path: Path,
+) -> None:
+    text = await demo_text(tmp_path, replace(SMALL, same_type_bias=0.0))
+
+    assert "Network health" in text
+    assert "[secondary_networking]" not in text

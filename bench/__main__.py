@@ -19,6 +19,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from bench import report
 from bench.result import Result
 
 HERE = Path(__file__).resolve().parent
@@ -47,9 +48,10 @@ def main(arguments: list[str]) -> int:
     print_table(rows)
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(
-        json.dumps([{"module": name, **asdict(result)} for name, result in rows], indent=2) + "\n"
-    )
+    data = [{"module": name, **asdict(result)} for name, result in rows]
+    out.write_text(json.dumps(data, indent=2) + "\n")
+    if not selected:
+        print(f"wrote {report.write(data)}", file=sys.stderr)
     return 0 if all(result.passed is not False for _, result in rows) else 1
 
 

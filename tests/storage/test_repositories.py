@@ -43,6 +43,7 @@ async def test_sqlite_connections_use_wal_and_a_busy_timeout(tmp_path: object) -
         async with database.engine.connect() as conn:
             assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
             assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+            assert (await conn.execute(text("PRAGMA synchronous"))).scalar() == 1  # NORMAL
     finally:
         await database.dispose()
 

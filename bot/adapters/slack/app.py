@@ -324,6 +324,9 @@ class SlackAdapter:
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     def web_app(self) -> web.Application:
+        from bot.ops import health
+
         application = web.Application()
         application.router.add_post(EVENTS_PATH, self.handle_http)
+        health.add_routes(application, self.trellis.db)
         return application

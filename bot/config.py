@@ -124,7 +124,7 @@ class Settings(BaseSettings):
     def platforms(self) -> list[Platform]:
         """The platforms whose credentials are configured; the console when none are."""
         chosen: list[Platform] = []
-        if self.slack_bot_token:
+        if self.slack_bot_token or self.slack_client_id:
             chosen.append("slack")
         if self.discord_token:
             chosen.append("discord")

@@ -84,6 +84,21 @@ async def test_two_workspaces_install_and_are_served_with_their_own_tokens(
     assert posted == {"CT0AAA": "xoxb-T0AAA", "CT0BBB": "xoxb-T0BBB"}
 
 
+async def test_whoever_installed_is_a_facilitator_of_that_workspace_only(
+    oauth_slack: Slack,
+) -> None:
+    slack = oauth_slack
+    await install(slack, "T0AAA")
+    await install(slack, "T0BBB")
+    create = 'container create "Maths" --purpose "Teach fractions well"'
+    await slack.command(create, team_id="T0AAA", user="UT0AAAADMIN")
+    assert "Created" in slack.answer_text() or "created" in slack.answer_text()
+    before = len(slack.answers())
+    await slack.command(create, team_id="T0BBB", user="UT0AAAADMIN")  # not B's installer
+    refused = "\n".join(t for c in slack.fake.calls[-3:] for t in slack.fake.texts_of(c))
+    assert len(slack.answers()) > before and "facilitator" in refused.lower()
+
+
 async def test_a_workspace_that_never_installed_is_not_served(oauth_slack: Slack) -> None:
     slack = oauth_slack
     await install(slack, "T0AAA")

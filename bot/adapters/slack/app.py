@@ -75,7 +75,10 @@ class SlackAdapter:
                 name="trellis",
             )
         self.members = MemberCache(
-            self.sender, trellis.clock, installer=settings.slack_installer_user_id or None
+            self.sender,
+            trellis.clock,
+            installer=settings.slack_installer_user_id or None,
+            installers=self.installer_of if self.oauth is not None else None,
         )
         self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
         self.home_seen: set[tuple[str, str]] = set()
@@ -90,6 +93,11 @@ class SlackAdapter:
         """This workspace's bot token, from its installation (OAuth mode)."""
         found = await self.installations.find(None, team)
         return found.bot_token if found is not None else None
+
+    async def installer_of(self, team: str) -> str | None:
+        """Who installed the app in this workspace: a facilitator there from the start."""
+        found = await self.installations.find(None, team)
+        return found.installer_user_id if found is not None else None
 
     def register(self) -> None:
         bolt = self.bolt

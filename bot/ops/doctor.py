@@ -40,6 +40,8 @@ async def run(environ: Mapping[str, str] | None = None) -> list[Check]:
     checks += await database(settings)
     if settings.slack_bot_token:
         checks.append(await slack(settings))
+    elif settings.slack_client_id and all(c.ok for c in checks):
+        checks.append(await slack_installs(settings))
     if settings.discord_token:
         checks.append(await discord(settings))
     return checks
@@ -95,6 +97,22 @@ async def slack(settings: Settings) -> Check:
             "slack", False, f"cannot reach {settings.slack_api_url} ({type(problem).__name__})"
         )
     return Check("slack", True, f"token works for workspace {answer.get('team_id')}")
+
+
+async def slack_installs(settings: Settings) -> Check:
+    """OAuth mode has no token of its own to test; say how many workspaces installed."""
+    from bot.storage.slack_installations_repository import SlackInstallationRepository
+
+    db = Database(settings.database_url)
+    try:
+        count = await SlackInstallationRepository(db).count()
+    finally:
+        await db.dispose()
+    if count == 0:
+        return Check(
+            "slack", True, "OAuth on, no workspace installed yet: open /slack/install to add one"
+        )
+    return Check("slack", True, f"OAuth on, installed in {count} workspace(s)")
 
 
 async def discord(settings: Settings) -> Check:

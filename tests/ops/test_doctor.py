@@ -155,3 +155,17 @@ def test_the_command_exits_non_zero_until_the_problem_is_fixed(tmp_path: Path) -
     assert after.returncode == 0, after.stdout + after.stderr
     assert "PROBLEM" not in after.stdout
     assert "Traceback" not in before.stderr + after.stderr
+
+
+async def test_oauth_mode_reports_how_many_workspaces_installed(tmp_path: Path) -> None:
+    environ = {
+        "DATABASE_URL": await migrated(tmp_path),
+        "SLACK_CLIENT_ID": "1.2",
+        "SLACK_CLIENT_SECRET": "s",
+        "SLACK_SIGNING_SECRET": "x",
+    }
+    checks = await doctor.run(environ)
+    assert problems(checks) == {}
+    assert "no workspace installed yet" in checks[-1].detail
+    found = problems(await doctor.run({**environ, "SLACK_SIGNING_SECRET": ""}))
+    assert "SLACK_SIGNING_SECRET" in found["configuration"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -31,6 +30,12 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     root.add_argument("--version", action="version", version=f"trellis {__version__}")
+    root.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        help="log lines for people (text) or one JSON object per line (json); "
+        "default TRELLIS_LOG_FORMAT, else text",
+    )
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(
@@ -66,14 +71,14 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
-def configure_logging(settings: Settings, platforms: Sequence[str]) -> None:
+def configure_logging(
+    settings: Settings, platforms: Sequence[str], log_format: str | None = None
+) -> None:
+    from bot.ops import logs
+
     default = "WARNING" if list(platforms) == ["console"] else "INFO"
     level = (settings.trellis_log_level or default).upper()
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    logs.configure(level, log_format or settings.trellis_log_format)
 
 
 async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
@@ -116,7 +121,15 @@ async def serve_platforms(settings: Settings, platforms: Sequence[str]) -> int:
             from bot.adapters.discord.cli import serve as serve_discord
 
             servers.append(serve_discord(trellis, settings))
-        results = await asyncio.gather(*servers)
+        from bot.ops import health
+
+        # The Slack HTTP server answers /healthz itself; a small server too, if asked for one
+        # on another port (so a compose healthcheck needs one port whatever runs).
+        port = settings.trellis_health_port
+        if slack_mode == "http" and port == settings.slack_http_port:
+            port = None
+        async with health.serve(trellis.db, port):
+            results = await asyncio.gather(*servers)
         return max(results, default=0)
 
 
@@ -150,9 +163,14 @@ async def work(settings: Settings) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    from bot.ops import health
+
     async with lifespan(settings, live_clock(settings)) as trellis:
         loopback = attach_loopback(trellis, settings)
-        async with wake_up(trellis, settings.trellis_tick_seconds):
+        async with (
+            wake_up(trellis, settings.trellis_tick_seconds),
+            health.serve(trellis.db, settings.trellis_health_port),
+        ):
             print("trellis: working (scheduled work and outbox)", file=sys.stderr, flush=True)
             await stop.wait()
         if loopback is not None:
@@ -175,18 +193,13 @@ async def db_command(settings: Settings, action: str) -> int:
         await database.dispose()
 
 
-async def doctor(settings: Settings) -> int:
-    from bot.storage.db import Database
+async def doctor() -> int:
+    from bot.ops import doctor as checks
 
-    database = Database(settings.database_url)
-    try:
-        await database.check()
-    finally:
-        await database.dispose()
-    print(f"database: ok ({database.dialect})")
-    print(f"platforms: {', '.join(settings.platforms())}")
-    print(f"time zone: {settings.trellis_timezone}; locale: {settings.trellis_locale}")
-    return 0
+    found = await checks.run()
+    for check in found:
+        print(check.line())
+    return 0 if all(check.ok for check in found) else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -202,12 +215,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.adapters.slack.commands import run as run_slack_command
 
         return run_slack_command(args)
+    if args.command == "doctor":
+        return asyncio.run(doctor())
     try:
         settings = load_settings()
         platforms: list[str] = (
             args.platform if getattr(args, "platform", None) else list(settings.platforms())
         )
-        configure_logging(settings, platforms)
+        configure_logging(settings, platforms, args.log_format)
         if args.command == "run":
             return asyncio.run(run_platforms(settings, platforms))
         if args.command == "discord":
@@ -218,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(work(settings))
         if args.command == "db":
             return asyncio.run(db_command(settings, args.db_command))
-        return asyncio.run(doctor(settings))
+        raise AssertionError(f"unknown command {args.command}")
     except (ConfigError, DatabaseUnavailable) as problem:
         print(f"trellis: {problem}", file=sys.stderr)
         return 2

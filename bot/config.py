@@ -35,6 +35,24 @@ class Settings(BaseSettings):
         default="white_check_mark:worked,construction:partly,x:didnt",
         description="reaction emoji that tag a member's own message as worked/partly/didnt",
     )
+    trellis_log_format: Literal["text", "json"] = Field(
+        default="text", description="text, or json: one JSON object per line (log collectors)"
+    )
+    trellis_health_port: int | None = Field(
+        default=None,
+        ge=0,
+        le=65535,
+        description="serve GET /healthz and /readyz on this port when no Slack HTTP server "
+        "does (trellis work, Discord only)",
+    )
+    slack_client_id: str | None = Field(
+        default=None, description="OAuth: with SLACK_CLIENT_SECRET, install into many workspaces"
+    )
+    slack_client_secret: str | None = None
+    slack_oauth_url: str = Field(
+        default="https://slack.com/oauth/v2/authorize",
+        description="where the install page sends a workspace admin (tests point it elsewhere)",
+    )
     trellis_min_aggregate: int = Field(
         default=5, ge=3, description="fewest answers before an aggregate is shown (>= 3)"
     )
@@ -106,7 +124,7 @@ class Settings(BaseSettings):
     def platforms(self) -> list[Platform]:
         """The platforms whose credentials are configured; the console when none are."""
         chosen: list[Platform] = []
-        if self.slack_bot_token:
+        if self.slack_bot_token or self.slack_client_id:
             chosen.append("slack")
         if self.discord_token:
             chosen.append("discord")

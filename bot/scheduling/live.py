@@ -20,17 +20,43 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 15
 
 
-async def tick(trellis: Trellis) -> None:
+class Health:
+    """Consecutive failed ticks, so an outage is logged once as it starts and once as it ends
+    (a database restart should read as two lines and a traceback, not a wall of them)."""
+
+    def __init__(self) -> None:
+        self.failed = 0
+
+
+async def tick(trellis: Trellis, health: Health | None = None) -> None:
+    health = health or Health()
     try:
         await trellis.scheduler.run_due()
         await trellis.outbox.drain()
-    except Exception:
-        log.exception("scheduled work or outbox retry failed; trying again at the next tick")
+    except Exception as problem:
+        health.failed += 1
+        if health.failed == 1:
+            log.exception("scheduled work or outbox retry failed; trying again at the next tick")
+        else:
+            log.warning(
+                "scheduled work still failing (%d ticks in a row): %s",
+                health.failed,
+                str(problem).strip().splitlines()[0][:200] if str(problem).strip() else "",
+            )
+        return
+    if health.failed:
+        log.warning(
+            "scheduled work and the outbox recovered after %d failed ticks; "
+            "work that fell due meanwhile has now run",
+            health.failed,
+        )
+        health.failed = 0
 
 
 async def _loop(trellis: Trellis, seconds: float, stopping: asyncio.Event) -> None:
+    health = Health()
     while not stopping.is_set():
-        await tick(trellis)
+        await tick(trellis, health)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stopping.wait(), seconds)
 

@@ -27,6 +27,8 @@ VIEW_METHODS = {"views.open", "views.publish", "views.update"}
 class Call:
     method: str
     body: dict[str, Any]
+    # The bearer token the call carried ("" when none): whose workspace it spoke for.
+    token: str = ""
 
 
 @dataclass
@@ -83,6 +85,9 @@ class FakeSlack:
         default = {429: "ratelimited", 500: "internal_error"}.get(status, "invalid")
         self.failures.setdefault(method, []).append(Failure(status, error or default, retry_after))
 
+    def of_calls(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
     def of(self, method: str) -> list[dict[str, Any]]:
         return [c.body for c in self.calls if c.method == method]
 
@@ -112,8 +117,8 @@ class FakeSlack:
         self.accepted.append(failure is None)
         return failure
 
-    async def record(self, method: str, body: dict[str, Any]) -> None:
-        self.calls.append(Call(method, body))
+    async def record(self, method: str, body: dict[str, Any], token: str = "") -> None:
+        self.calls.append(Call(method, body, token))
         self.check(method, body)
         async with self._changed:
             self._changed.notify_all()
@@ -122,13 +127,14 @@ class FakeSlack:
         method = request.match_info["method"]
         body = await read_body(request)
         failure = self.next_failure(method)
-        await self.record(method, body)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        await self.record(method, body, token or str(body.get("token", "")))
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
-        return web.json_response(self.answer(method, body))
+        return web.json_response(self.answer(method, body, token))
 
     async def upload(self, request: web.Request) -> web.Response:
         data = await request.read()
@@ -160,13 +166,30 @@ class FakeSlack:
             if not ws.closed:
                 await ws.send_json(envelope)
 
-    def answer(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+    def answer(self, method: str, body: dict[str, Any], token: str = "") -> dict[str, Any]:
         n = next(self._ids)
         match method:
-            case "auth.test":
+            case "oauth.v2.access":
+                # The code names the workspace: "code-T0AAA" installs into T0AAA.
+                team = str(body.get("code", "")).removeprefix("code-")
                 return {
                     "ok": True,
-                    "team_id": TEAM,
+                    "app_id": "A0TRELLIS",
+                    "authed_user": {"id": f"U{team}ADMIN"},
+                    "scope": "chat:write,commands",
+                    "token_type": "bot",
+                    "access_token": f"xoxb-{team}",
+                    "bot_user_id": f"UBOT{team}",
+                    "team": {"id": team, "name": f"Workspace {team}"},
+                    "enterprise": None,
+                    "is_enterprise_install": False,
+                }
+            case "auth.test":
+                # A token from oauth.v2.access ("xoxb-T0AAA") belongs to its workspace.
+                installed = token.startswith("xoxb-T") and token != "xoxb-test"
+                return {
+                    "ok": True,
+                    "team_id": token.removeprefix("xoxb-") if installed else TEAM,
                     "team": "Trellis test",
                     "user_id": BOT_USER,
                     "bot_id": "B0BOT",

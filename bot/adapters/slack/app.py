@@ -19,11 +19,12 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import forms, translate
+from bot.adapters.slack import forms, installations, translate
 from bot.adapters.slack.home import home_message, home_view
 from bot.adapters.slack.members import MemberCache
 from bot.adapters.slack.outbound import SlackSender
@@ -34,6 +35,7 @@ from bot.config import Settings
 from bot.core import codec
 from bot.core.events import Actor, Event, FormSubmitted
 from bot.core.messages import Form, Message, Outgoing, Reply
+from bot.storage.slack_installations_repository import SlackInstallationRepository
 
 log = logging.getLogger(__name__)
 VIEW_BUDGET = 2.5
@@ -48,17 +50,35 @@ class SlackAdapter:
     def __init__(self, trellis: Trellis, settings: Settings, pacer: Pacer | None = None):
         self.trellis = trellis
         self.settings = settings
-        self.client = AsyncWebClient(
-            token=settings.slack_bot_token, base_url=settings.slack_api_url
-        )
-        self.sender = SlackSender(self.client, pacer or Pacer())
+        self.oauth: AsyncOAuthFlow | None = None
+        if installations.oauth_enabled(settings):
+            # Many workspaces: no token of our own; each workspace's from its installation.
+            repository = SlackInstallationRepository(trellis.db)
+            self.oauth = installations.oauth_flow(settings, repository, trellis.clock)
+            self.client = AsyncWebClient(base_url=settings.slack_api_url)
+            self.sender = SlackSender(self.client, pacer or Pacer(), self.bot_token)
+            self.installations = repository
+            self.bolt = AsyncApp(
+                client=self.client,
+                signing_secret=settings.slack_signing_secret or "",
+                oauth_flow=self.oauth,
+                name="trellis",
+            )
+        else:
+            self.client = AsyncWebClient(
+                token=settings.slack_bot_token, base_url=settings.slack_api_url
+            )
+            self.sender = SlackSender(self.client, pacer or Pacer())
+            self.bolt = AsyncApp(
+                client=self.client,
+                signing_secret=settings.slack_signing_secret or "",
+                name="trellis",
+            )
         self.members = MemberCache(
-            self.sender, trellis.clock, installer=settings.slack_installer_user_id or None
-        )
-        self.bolt = AsyncApp(
-            client=self.client,
-            signing_secret=settings.slack_signing_secret or "",
-            name="trellis",
+            self.sender,
+            trellis.clock,
+            installer=settings.slack_installer_user_id or None,
+            installers=self.installer_of if self.oauth is not None else None,
         )
         self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
         self.home_seen: set[tuple[str, str]] = set()
@@ -68,6 +88,16 @@ class SlackAdapter:
         self.settled.set()
         trellis.outbox.attach(self.sender)
         self.register()
+
+    async def bot_token(self, team: str) -> str | None:
+        """This workspace's bot token, from its installation (OAuth mode)."""
+        found = await self.installations.find(None, team)
+        return found.bot_token if found is not None else None
+
+    async def installer_of(self, team: str) -> str | None:
+        """Who installed the app in this workspace: a facilitator there from the start."""
+        found = await self.installations.find(None, team)
+        return found.installer_user_id if found is not None else None
 
     def register(self) -> None:
         bolt = self.bolt
@@ -323,7 +353,25 @@ class SlackAdapter:
             return web.Response(status=400, text=shape)
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
+    async def handle_install(self, request: web.Request) -> web.Response:
+        """The page that sends a workspace admin to Slack to install the app."""
+        assert self.oauth is not None
+        answer = await self.oauth.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(answer)
+
+    async def handle_oauth_redirect(self, request: web.Request) -> web.Response:
+        """Slack sends the admin back here with a code; Bolt stores the installation."""
+        assert self.oauth is not None
+        answer = await self.oauth.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(answer)
+
     def web_app(self) -> web.Application:
+        from bot.ops import health
+
         application = web.Application()
         application.router.add_post(EVENTS_PATH, self.handle_http)
+        if self.oauth is not None:
+            application.router.add_get(self.oauth.install_path, self.handle_install)
+            application.router.add_get(self.oauth.redirect_uri_path, self.handle_oauth_redirect)
+        health.add_routes(application, self.trellis.db)
         return application

@@ -7,6 +7,7 @@ refreshed after the TTL. Owners, admins and the installer are facilitators from 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,10 +50,19 @@ def actor_from(user_id: str, user: dict[str, Any], installer: str | None) -> Act
 
 
 class MemberCache:
-    def __init__(self, sender: SlackSender, clock: Clock, *, installer: str | None = None):
+    def __init__(
+        self,
+        sender: SlackSender,
+        clock: Clock,
+        *,
+        installer: str | None = None,
+        installers: Callable[[str], Awaitable[str | None]] | None = None,
+    ):
         self.sender = sender
         self.clock = clock
         self.installer = installer
+        # OAuth: each workspace's installer, from its installation.
+        self.installers = installers
         self.cache: dict[tuple[str, str], Cached] = {}
 
     async def actor(self, team: str, user_id: str) -> Actor:
@@ -67,7 +77,8 @@ class MemberCache:
             log.warning("users.info for %s failed: %s", user_id, problem)
             # Keep what we knew rather than forget a facilitator's admin rights.
             return cached.actor if cached else Actor(member(user_id), user_id)
-        actor = actor_from(user_id, user, self.installer)
+        installer = self.installer if self.installers is None else await self.installers(team)
+        actor = actor_from(user_id, user, installer)
         if len(self.cache) >= MAX_CACHED:
             self.cache.clear()
         self.cache[key] = Cached(actor, now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -26,12 +27,18 @@ log = logging.getLogger(__name__)
 REMEMBERED_PARTIAL = 1000
 
 
+TokenSource = Callable[[str], Awaitable[str | None]]
+
+
 class SlackSender:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, pacer: Pacer) -> None:
+    def __init__(self, client: AsyncWebClient, pacer: Pacer, tokens: TokenSource | None = None):
         self.client = client
         self.pacer = pacer
+        # OAuth (many workspaces): each workspace's bot token, looked up by team id.
+        self.tokens = tokens
+        self.clients: dict[str, AsyncWebClient] = {}
         # Message digest -> posts already sent, for messages interrupted half way.
         self.progress: OrderedDict[str, int] = OrderedDict()
 
@@ -63,6 +70,17 @@ class SlackSender:
         self.progress.pop(digest, None)
         return space
 
+    async def client_for(self, team: str) -> AsyncWebClient:
+        """The client holding this workspace's token (the one token unless OAuth is on)."""
+        if self.tokens is None:
+            return self.client
+        token = await self.tokens(team)
+        if token is None:
+            raise SendFailed(f"the app is not installed in workspace {team[:20]}")
+        if token not in self.clients:
+            self.clients[token] = AsyncWebClient(token=token, base_url=self.client.base_url)
+        return self.clients[token]
+
     # -- posting -------------------------------------------------------------------------
 
     async def post(
@@ -80,13 +98,14 @@ class SlackSender:
                     self.progress.popitem(last=False)
         if rendered.images:
             room = await self.conversation(team, channel)
+            client = await self.client_for(team)
             for offset, image in enumerate(rendered.images, start=len(rendered.posts)):
                 if offset < skip:
                     continue
                 await self.pacer.call(
                     team,
                     "files.upload",
-                    lambda image=image: self.client.files_upload_v2(  # type: ignore[misc]
+                    lambda image=image: client.files_upload_v2(  # type: ignore[misc]
                         channel=room, content=image.png, filename=image.filename, alt_txt=image.alt
                     ),
                     channel=room,
@@ -138,19 +157,19 @@ class SlackSender:
         await self.call(team, "views.publish", None, user_id=user, view=view)
 
     async def user_info(self, team: str, user: str) -> dict[str, Any]:
-        answer = await self.pacer.call(
-            team, "users.info", lambda: self.client.users_info(user=user)
-        )
+        client = await self.client_for(team)
+        answer = await self.pacer.call(team, "users.info", lambda: client.users_info(user=user))
         user_data = answer.get("user")
         return user_data if isinstance(user_data, dict) else {}
 
     async def find_message(self, team: str, channel: str, ts: str) -> dict[str, Any] | None:
         """One message by channel and ts: `conversations.history` finds it in the channel,
         `conversations.replies` inside a thread; None when neither has it."""
+        client = await self.client_for(team)
         answer = await self.pacer.call(
             team,
             "conversations.history",
-            lambda: self.client.conversations_history(
+            lambda: client.conversations_history(
                 channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
             ),
         )
@@ -160,7 +179,7 @@ class SlackSender:
         answer = await self.pacer.call(
             team,
             "conversations.replies",
-            lambda: self.client.conversations_replies(
+            lambda: client.conversations_replies(
                 channel=channel, ts=ts, latest=ts, oldest=ts, inclusive=True, limit=1
             ),
         )
@@ -175,9 +194,10 @@ class SlackSender:
             body["channel"] = channel
         if not body.get("blocks", True):
             body.pop("blocks")
+        client = await self.client_for(team)
         return await self.pacer.call(
             team,
             method,
-            lambda: self.client.api_call(method, json=body),
+            lambda: client.api_call(method, json=body),
             channel=channel,
         )

@@ -24,6 +24,21 @@ class SlackSetupError(Exception):
 
 def check_settings(settings: Settings) -> str:
     """The connection mode these settings give, or SlackSetupError saying what is missing."""
+    if settings.slack_client_id or settings.slack_client_secret:
+        if not (settings.slack_client_id and settings.slack_client_secret):
+            raise SlackSetupError(
+                "set both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install into many "
+                "workspaces (or neither, with SLACK_BOT_TOKEN for one)"
+            )
+        if not settings.slack_signing_secret:
+            raise SlackSetupError(
+                "SLACK_SIGNING_SECRET is required with SLACK_CLIENT_ID (HTTP mode)"
+            )
+        if settings.slack_app_token:
+            raise SlackSetupError(
+                "OAuth installs (SLACK_CLIENT_ID) run in HTTP mode: unset SLACK_APP_TOKEN"
+            )
+        return "http"
     if not settings.slack_bot_token:
         raise SlackSetupError("SLACK_BOT_TOKEN is not set (the xoxb-… token of your Slack app)")
     if settings.slack_app_token:

@@ -4,6 +4,7 @@ SQLModel.metadata, which Alembic compares against."""
 from bot.storage.models import checkins as checkins
 from bot.storage.models import exchange as exchange
 from bot.storage.models import health as health
+from bot.storage.models import slack_installations as slack_installations
 from bot.storage.models import subgroups as subgroups
 from bot.storage.models.containers import (
     Agreement,

@@ -1,0 +1,1 @@
+"""Operations: structured logs, health endpoints and `trellis doctor`."""

@@ -13,6 +13,7 @@ from bot.community import (
     checkin_commands,
     closing,
     container_commands,
+    digest_sections,
     exchange_setup,
     health_setup,
     home,
@@ -249,6 +250,10 @@ def build(settings: Settings, clock: Clock) -> Trellis:
 
     # Learning exchange (issue 9): digest section providers are appended to `digests.providers`.
     digests = exchange_setup.install(registry, db, directory, outbox, scheduler)
+    digests.providers += [
+        digest_sections.TrustCheck(pulse_service, circles),
+        digest_sections.MotivationBalance(motivations),
+    ]
     interactions = health_setup.install(
         registry, db, directory, outbox, scheduler, settings.trellis_min_aggregate
     )

@@ -164,3 +164,13 @@ async def test_no_message_ever_carries_an_individual_answer(
                 assert not any(
                     "Recorded" in t for t in received
                 )  # confirmations are replies, not DMs
+
+
+async def test_the_weekly_digest_carries_the_trust_trend_in_aggregate(network: Network) -> None:
+    await network.container_with(MEMBERS)
+    await network.advance(days=14, minutes=1)
+    await rate_all(network, 1, dict.fromkeys(MEMBERS, 6))
+    await network.advance(days=3)
+    preview = await network.run("digest preview", by="ana")
+    assert "Container check" in preview
+    assert "Latest pulse: trust 6.0 (spread 0.0); 6 of 7 answered (86%)." in preview

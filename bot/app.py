@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import redaction
 from bot.community import (
     agreements,
     checkin_commands,
@@ -102,12 +103,19 @@ class Trellis:
 
 
 def build(settings: Settings, clock: Clock) -> Trellis:
+    redaction.install(settings)
     db = Database(settings.database_url)
     directory = DirectoryRepository(
         db, clock, timezone=settings.trellis_timezone, locale=settings.trellis_locale
     )
     registry = Registry()
-    router = Router(registry, directory, EventLedgerRepository(db, clock), clock)
+    router = Router(
+        registry,
+        directory,
+        EventLedgerRepository(db, clock),
+        clock,
+        command_rate=settings.trellis_command_rate,
+    )
     outbox = Outbox(
         OutboxRepository(db, clock),
         clock,

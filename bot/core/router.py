@@ -1,6 +1,6 @@
 """Dispatch: one road for every inbound event, through a fixed chain of middleware.
 
-errors -> tenant -> member -> dedupe -> authz -> handler
+errors -> tenant -> member -> dedupe -> rate limit -> authz -> handler
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.core.events import ActionChosen, CommandInvoked, Event, FormSubmitted
 from bot.core.messages import Outgoing, reply
 from bot.core.parsing import CommandError, Mentions, find_command, parse_arguments, tokenize
 from bot.core.ports import Clock, Directory, EventLedger
+from bot.core.rate_limit import CommandRateLimit
 from bot.core.registry import Registry, Replies
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,15 @@ class Forbidden(CommandError):
 
 class Router:
     def __init__(
-        self, registry: Registry, directory: Directory, ledger: EventLedger, clock: Clock
+        self,
+        registry: Registry,
+        directory: Directory,
+        ledger: EventLedger,
+        clock: Clock,
+        command_rate: int = 20,
     ) -> None:
         self.registry = registry
+        self.rate_limit = CommandRateLimit(command_rate)
         self.directory = directory
         self.ledger = ledger
         self.clock = clock
@@ -56,6 +63,7 @@ class Router:
             self.resolve_tenant,
             self.resolve_member,
             self.dedupe,
+            self.limit_rate,
         ]
 
     async def dispatch(self, event: Event) -> list[Outgoing]:
@@ -96,6 +104,21 @@ class Router:
         if event_id and not await self.ledger.first_delivery(state.community, event_id):
             log.info("skipped redelivered event %s", event_id)
             return []
+        return await call_next(state)
+
+    async def limit_rate(self, state: Dispatch, call_next: Next) -> Replies:
+        """Commands only: buttons and forms answer something the bot asked for."""
+        assert state.member is not None
+        if isinstance(state.event, CommandInvoked):
+            key = (str(state.member.community_id), str(state.member.id))
+            if not self.rate_limit.allow(key, self.clock.now()):
+                log.info("rate limited member %s", state.member.id)
+                return [
+                    reply(
+                        f"You have run {self.rate_limit.per_minute} commands in the last "
+                        "minute; please wait a minute and try again."
+                    )
+                ]
         return await call_next(state)
 
     def authorize(self, state: Dispatch, role: Role, what: str) -> None:

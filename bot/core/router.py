@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.commands import Role
 from bot.core.context import Context
@@ -19,6 +19,7 @@ from bot.core.parsing import CommandError, Mentions, find_command, parse_argumen
 from bot.core.ports import Clock, Directory, EventLedger
 from bot.core.rate_limit import CommandRateLimit
 from bot.core.registry import Registry, Replies
+from bot.core.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,17 @@ class Dispatch:
 
 Next = Callable[[Dispatch], Awaitable[Replies]]
 Middleware = Callable[[Dispatch, Next], Awaitable[Replies]]
+
+
+def sanitized(event: Event) -> Event:
+    """What people typed, without control characters or unpaired surrogates, length-capped."""
+    match event:
+        case CommandInvoked():
+            return replace(event, text=clean_text(event.text))
+        case FormSubmitted():
+            values = {k: clean_text(v) for k, v in event.values.items()}
+            return replace(event, values=values, context=clean_text(event.context))
+    return event
 
 
 class Forbidden(CommandError):
@@ -130,7 +142,7 @@ class Router:
             )
 
     async def handle(self, state: Dispatch) -> Replies:
-        event = state.event
+        event = sanitized(state.event)
         ctx = state.context(event, self.clock)
         match event:
             case CommandInvoked():

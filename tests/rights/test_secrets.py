@@ -38,7 +38,10 @@ async def test_slack_paths_never_log_tokens(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     async with serve(
-        tmp_path, fake, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING,
+        tmp_path,
+        fake,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING,
         DISCORD_TOKEN=DISCORD,
     ) as slack:
         slack.secret = SIGNING
@@ -85,9 +88,7 @@ def test_http_mode_refuses_blank_signing_secret(secret: str, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("secret", ["", "  "])
-async def test_adapter_will_not_serve_http_with_blank_secret(
-    secret: str, tmp_path: Path
-) -> None:
+async def test_adapter_will_not_serve_http_with_blank_secret(secret: str, tmp_path: Path) -> None:
     settings = load_settings(
         {
             "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.db",

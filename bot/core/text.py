@@ -15,7 +15,8 @@ MAX_NAME = 80
 MAX_TEXT = 20_000
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]")
+# Format (zero-width, direction), unassigned, private-use and line/paragraph separators.
+_NOT_IN_NAMES = {"Cf", "Cn", "Co", "Zl", "Zp"}
 
 
 def clean_text(text: str, limit: int = MAX_TEXT) -> str:
@@ -29,6 +30,7 @@ def clean_text(text: str, limit: int = MAX_TEXT) -> str:
 
 def clean_name(name: str, limit: int = MAX_NAME, fallback: str = "member") -> str:
     """One line, no invisible or direction-changing characters, at most `limit` characters."""
-    text = _INVISIBLE.sub("", clean_text(name)).replace("\n", " ").replace("\t", " ")
+    text = clean_text(name).replace("\n", " ").replace("\t", " ")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _NOT_IN_NAMES)
     text = " ".join(text.split())[:limit].strip()
     return text or fallback

@@ -24,6 +24,7 @@ from bot.community import (
     prompts,
     pulses,
     purpose,
+    rights,
     roles,
     shares,
 )
@@ -60,6 +61,7 @@ from bot.storage.repositories import (
     OutboxRepository,
     ScheduleRepository,
 )
+from bot.storage.rights_repository import RightsRepository
 from bot.storage.single_process import ProcessLock
 from bot.storage.trust_repository import (
     AgreementRepository,
@@ -88,6 +90,7 @@ class Trellis:
     home: HomeService
     # Network health (issue 10): subgroups record meetings through `interactions.record_meeting`.
     interactions: InteractionService | None = None
+    rights: rights.RightsService | None = None
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -235,6 +238,10 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     interactions = health_setup.install(
         registry, db, directory, outbox, scheduler, settings.trellis_min_aggregate
     )
+    rights_service = rights.RightsService(
+        RightsRepository(db), scheduler, settings.trellis_retention_days
+    )
+    rights.register(registry, rights_service)
     return Trellis(
         settings,
         clock,
@@ -249,6 +256,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         digests,
         home_service,
         interactions,
+        rights_service,
     )
 
 
@@ -261,6 +269,8 @@ async def lifespan(settings: Settings, clock: Clock) -> AsyncIterator[Trellis]:
         await trellis.db.check()
         lock.acquire()
         await migrate.upgrade(trellis.db)
+        if trellis.rights is not None:
+            await trellis.rights.plan(clock.now())
         yield trellis
     finally:
         await trellis.db.dispose()

@@ -21,6 +21,7 @@ from bot.app import lifespan
 from bot.config import load_settings
 from bot.core.messages import Outgoing, Reply, ToChannel, ToMember
 from bot.core.ports import SimulatedClock
+from tests.community.checkin_helpers import reflect, share
 from tests.community.helpers import Network, buttons
 from tests.community.motivation_helpers import answer_join
 
@@ -29,6 +30,7 @@ EVERYONE = "*"
 MINIMUM = 5
 
 member_plan = st.tuples(
+    st.sampled_from(["me", "facilitators", "named", "anonymous", None]),  # my check-in answer
     st.sampled_from(["me", "facilitators", "container"]),  # who may see my motivation
     st.booleans(),  # I rate the trust pulse
     st.booleans(),  # I add a note to it
@@ -45,7 +47,7 @@ def audience(outgoing: Outgoing | object, actor: str) -> set[str]:
     return {actor}
 
 
-async def scenario(db: Path, plans: list[tuple[str, bool, bool, str | None]]) -> None:
+async def scenario(db: Path, plans: list[tuple[str | None, str, bool, bool, str | None]]) -> None:
     clock = SimulatedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     async with lifespan(load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}), clock) as t:
         community = MemoryCommunity(t)
@@ -63,7 +65,7 @@ async def scenario(db: Path, plans: list[tuple[str, bool, bool, str | None]]) ->
         motivations: dict[str, set[str]] = {}
         notes: dict[str, str] = {}
         anonymous: dict[str, str] = {}
-        for i, (name, (visibility, _, _, _)) in enumerate(zip(names, plans, strict=True)):
+        for i, (name, (_, visibility, _, _, _)) in enumerate(zip(names, plans, strict=True)):
             token = f"motivtoken{i}x"
             for r in await answer_join(
                 community, name, token, visibility, topic="5", practice="4", people="1"
@@ -74,14 +76,14 @@ async def scenario(db: Path, plans: list[tuple[str, bool, bool, str | None]]) ->
                 if visibility == "facilitators" else {EVERYONE}
             )  # fmt: skip
         await network.advance(days=14, minutes=1)  # the trust pulse opens
-        for i, (name, (_, _, _, quote)) in enumerate(zip(names, plans, strict=True)):
+        for i, (name, (_, _, _, _, quote)) in enumerate(zip(names, plans, strict=True)):
             if quote is not None:
                 learned = f"learntoken{i}x"
                 await command(f'learned "{learned}" --quote {quote}', by=name)
                 if quote == "anonymous":
                     anonymous[learned] = name
         raters = 0
-        for i, (name, (_, rates, noted, _)) in enumerate(zip(names, plans, strict=True)):
+        for i, (name, (_, _, rates, noted, _)) in enumerate(zip(names, plans, strict=True)):
             if not rates:
                 continue
             raters += 1
@@ -90,16 +92,31 @@ async def scenario(db: Path, plans: list[tuple[str, bool, bool, str | None]]) ->
             if noted:
                 notes[f"pnotetoken{i}x"] = name
                 await network.submit(name, "pulse.improve", "1", note=f"pnotetoken{i}x")
-        await network.advance(days=3)  # it closes
+        await command("checkin now", by="ana")
+        answers: dict[str, set[str]] = {}
+        for i, (name, (level, *_)) in enumerate(zip(names, plans, strict=True)):
+            if level is None:
+                continue
+            token = f"checkintoken{i}x"
+            for r in await reflect(community, name, {"q1": token}):
+                seen.append((audience(r, name), r.message.plain_text()))
+            for r in await share(community, name, 1, level):
+                seen.append((audience(r, name), r.message.plain_text()))
+            answers[token] = (
+                {name} if level == "me" else facilitators | {name}
+                if level == "facilitators" else {EVERYONE}
+            )  # fmt: skip
+        await network.advance(days=3)  # the pulse closes; the check-in round too
         await command("digest post", by="ana")  # learnings are quoted here
         await network.advance(days=7)  # digests go out
         for name in ["ana", *names]:
             for text in ("container trust", "container motivation", "me motivation",
-                         "container show", "digest preview", "me show"):  # fmt: skip
+                         "container show", "digest preview", "me show",
+                         "checkin shared", "me reflections", "checkin show"):  # fmt: skip
                 await command(text, by=name)
         seen += [(audience(d, ""), d.text) for d in community.delivered]
 
-        for token, may in motivations.items():
+        for token, may in (motivations | answers).items():
             for who, text in seen:
                 if token in text:
                     assert who <= may or EVERYONE in may, (token, who, text)
@@ -115,7 +132,7 @@ async def scenario(db: Path, plans: list[tuple[str, bool, bool, str | None]]) ->
                         assert author not in line, ("anonymous learning named", line)
         everything = "\n".join(text for _, text in seen)
         # The checks have something to check: the author sees their own words.
-        assert all(token in everything for token in motivations)
+        assert all(token in everything for token in motivations | answers)
         assert all(token in everything for token in anonymous), everything[-3000:]
         if raters >= MINIMUM:
             assert all(token in everything for token in notes)
@@ -132,7 +149,7 @@ async def scenario(db: Path, plans: list[tuple[str, bool, bool, str | None]]) ->
 )
 @given(plans=st.lists(member_plan, min_size=2, max_size=7))
 def test_nothing_private_and_no_small_aggregate_reaches_anyone(
-    plans: list[tuple[str, bool, bool, str | None]], tmp_path: Path
+    plans: list[tuple[str | None, str, bool, bool, str | None]], tmp_path: Path
 ) -> None:
     folder = tmp_path / "example"
     shutil.rmtree(folder, ignore_errors=True)

@@ -16,14 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.adapters.memory import MemoryCommunity
-from bot.app import lifespan
+from bot.app import build, lifespan
 from bot.config import load_settings
 from bot.core.commands import CommandSpec
 from bot.core.events import Actor, CommandInvoked
 from bot.core.ports import SimulatedClock
 from bot.core.refs import MemberRef
-from bot.core.registry import Registry
-from bot.core.router import Router
 
 CRASH = "Something went wrong"
 NASTY = [
@@ -40,13 +38,9 @@ TOKEN = st.one_of(
 
 
 def specs() -> list[CommandSpec]:
-    registry = Registry()
-    router: Router
-    from bot.app import build
-
-    router = build(load_settings({"DATABASE_URL": "sqlite+aiosqlite:///:memory:"}), _clock()).router
-    registry = router.registry
-    return list(registry.specs)
+    """The live registry's commands (building the app opens no database)."""
+    settings_ = load_settings({"DATABASE_URL": "sqlite+aiosqlite:///:memory:"})
+    return list(build(settings_, _clock()).router.registry.specs)
 
 
 def _clock() -> SimulatedClock:

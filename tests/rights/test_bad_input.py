@@ -100,7 +100,7 @@ def check(harness: Harness, text: str, *, by: str = "ana", name: str | None = No
 
 
 @settings(
-    max_examples=250,
+    max_examples=500,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -53,3 +53,14 @@ async def test_rate_is_configurable(tmp_path: Path, clock: SimulatedClock) -> No
         for _ in range(3):
             assert LIMITED not in await texts(community, "ana")
         assert "You have run 3 commands" in await texts(community, "ana")
+
+
+def test_the_console_is_not_limited_unless_asked(tmp_path: Path) -> None:
+    """Its clock moves only with `:advance`, so a long scripted run must not lock itself out."""
+    from tests.adapters.test_console import run_console
+
+    script = "/trellis help\n" * 25
+    assert LIMITED not in run_console(script, tmp_path).stdout
+    (tmp_path / "console.db").unlink()
+    limited = run_console(script, tmp_path, TRELLIS_COMMAND_RATE="20").stdout
+    assert limited.count(LIMITED) == 5

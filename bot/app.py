@@ -269,8 +269,6 @@ async def lifespan(settings: Settings, clock: Clock) -> AsyncIterator[Trellis]:
         await trellis.db.check()
         lock.acquire()
         await migrate.upgrade(trellis.db)
-        if trellis.rights is not None:
-            await trellis.rights.plan(clock.now())
         yield trellis
     finally:
         await trellis.db.dispose()

@@ -86,6 +86,8 @@ async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
             # long scripted run out. Setting TRELLIS_COMMAND_RATE explicitly still applies.
             settings = settings.model_copy(update={"trellis_command_rate": 0})
         async with lifespan(settings, clock) as trellis:
+            if trellis.rights is not None:  # `:advance` runs the daily retention job too
+                await trellis.rights.plan(clock.now())
             return await ConsoleCommunity(trellis, clock).run()
     return await serve_platforms(settings, platforms)
 

@@ -79,6 +79,9 @@ async def test_delete_asks_first_then_erases_and_the_community_keeps_working(
 
 
 async def test_raw_answers_are_forgotten_after_retention(network: Network) -> None:
+    assert network.trellis.rights is not None
+    await network.trellis.rights.plan(network.clock.now())  # what a serving process does
+    await network.trellis.rights.plan(network.clock.now())  # planned once, however often
     await fill(network)
     assert "trustanswer" in await export_of(network, "bea")
     await network.advance(days=300)

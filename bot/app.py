@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot import redaction
 from bot.community import (
     agreements,
     checkin_commands,
@@ -24,6 +25,7 @@ from bot.community import (
     prompts,
     pulses,
     purpose,
+    rights,
     roles,
     shares,
     subgroup_commands,
@@ -63,6 +65,7 @@ from bot.storage.repositories import (
     OutboxRepository,
     ScheduleRepository,
 )
+from bot.storage.rights_repository import RightsRepository
 from bot.storage.single_process import ProcessLock
 from bot.storage.subgroups_repository import SubgroupRepository
 from bot.storage.trust_repository import (
@@ -93,6 +96,7 @@ class Trellis:
     subgroups: SubgroupService
     # Network health (issue 10): subgroups record meetings through `interactions.record_meeting`.
     interactions: InteractionService | None = None
+    rights: rights.RightsService | None = None
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Dispatch one event; store non-replies in the outbox and return the replies."""
@@ -108,12 +112,19 @@ class Trellis:
 
 
 def build(settings: Settings, clock: Clock) -> Trellis:
+    redaction.install(settings)
     db = Database(settings.database_url)
     directory = DirectoryRepository(
         db, clock, timezone=settings.trellis_timezone, locale=settings.trellis_locale
     )
     registry = Registry()
-    router = Router(registry, directory, EventLedgerRepository(db, clock), clock)
+    router = Router(
+        registry,
+        directory,
+        EventLedgerRepository(db, clock),
+        clock,
+        command_rate=settings.trellis_command_rate,
+    )
     outbox = Outbox(
         OutboxRepository(db, clock),
         clock,
@@ -259,6 +270,10 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     )
     if interactions is not None:
         subgroup_actions.meeting_hooks.append(interactions.record_meeting)
+    rights_service = rights.RightsService(
+        RightsRepository(db), scheduler, settings.trellis_retention_days
+    )
+    rights.register(registry, rights_service)
     return Trellis(
         settings,
         clock,
@@ -274,6 +289,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         home_service,
         subgroups,
         interactions,
+        rights_service,
     )
 
 

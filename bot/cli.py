@@ -89,7 +89,13 @@ async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
         from bot.adapters.console import ConsoleCommunity
 
         clock = SimulatedClock(settings.trellis_console_start or SystemClock().now())
+        if "trellis_command_rate" not in settings.model_fields_set:
+            # The console's clock moves only with `:advance`: a default limit would lock a
+            # long scripted run out. Setting TRELLIS_COMMAND_RATE explicitly still applies.
+            settings = settings.model_copy(update={"trellis_command_rate": 0})
         async with lifespan(settings, clock) as trellis:
+            if trellis.rights is not None:  # `:advance` runs the daily retention job too
+                await trellis.rights.plan(clock.now())
             return await ConsoleCommunity(trellis, clock).run()
     return await serve_platforms(settings, platforms)
 

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     trellis_min_aggregate: int = Field(
         default=5, ge=3, description="fewest answers before an aggregate is shown (>= 3)"
     )
+    trellis_command_rate: int = Field(
+        default=20, ge=0, description="most commands one member may run per minute (0: no limit)"
+    )
+    trellis_retention_days: int = Field(
+        default=365, ge=1, description="raw answers older than this many days are removed"
+    )
     trellis_console_start: datetime | None = Field(
         default=None,
         description="console only: start its simulated clock here (ISO 8601; UTC if no zone), "
@@ -112,7 +118,7 @@ class Settings(BaseSettings):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
             raise ValueError("expected an IANA time zone such as UTC or Europe/Lisbon") from None
         return value
 

@@ -247,7 +247,11 @@ class ConsoleCommunity:
         if "--tz" in options:
             try:
                 ZoneInfo(options["--tz"])
-            except (ZoneInfoNotFoundError, ValueError):
+            except (
+                ZoneInfoNotFoundError,
+                ValueError,
+                OSError,
+            ):  # OSError: a name too long for a path
                 self.print(
                     f"Unknown time zone `{options['--tz'][:40]}`; try one like Europe/Lisbon."
                 )

@@ -47,7 +47,7 @@ def parse_day(every: str, raw: str) -> str:
 def check_zone(raw: str) -> str:
     try:
         ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ScheduleProblem(
             f"Unknown time zone `{raw[:40]}`. Use an IANA name such as Europe/Lisbon, "
             "America/New_York or Asia/Tokyo."

@@ -12,6 +12,7 @@ from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.parsing import CommandError
 from bot.core.ports import Planner
 from bot.core.refs import ChannelRef
+from bot.core.text import clean_name
 from bot.storage.models import Container, PurposeVersion
 from bot.storage.repositories import ContainerRepository
 from bot.storage.trust_repository import PurposeRepository
@@ -56,7 +57,9 @@ class ContainerService:
         purpose: str,
         now: datetime,
     ) -> Container:
-        name, purpose = name.strip(), purpose.strip()
+        name, purpose = clean_name(name, limit=MAX_NAME + 1, fallback=""), purpose.strip()
+        if not name:
+            raise CommandError("Give the container a name, e.g. `Maths teachers`.")
         if len(name) > MAX_NAME:
             raise CommandError(f"A container name can be at most {MAX_NAME} characters.")
         check_purpose(purpose)

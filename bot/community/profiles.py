@@ -84,7 +84,7 @@ ORGTYPES_REMOVE = CommandSpec(
 def check_zone(zone: str) -> str:
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise CommandError(
             f"Unknown time zone `{zone[:40]}`. Use one like Europe/Lisbon or America/Chicago."
         ) from None

@@ -56,6 +56,15 @@ class Registry:
     def specs(self) -> list[CommandSpec]:
         return [r.spec for r in self._commands.values()]
 
+    @property
+    def actions(self) -> dict[str, Interactive]:
+        """Every button id and who may press it (the exhaustive authz test walks these)."""
+        return dict(self._actions)
+
+    @property
+    def forms(self) -> dict[str, Interactive]:
+        return dict(self._forms)
+
     def handler_for(self, spec: CommandSpec) -> CommandHandler:
         return self._commands[spec.path].handler
 

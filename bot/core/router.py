@@ -1,6 +1,6 @@
 """Dispatch: one road for every inbound event, through a fixed chain of middleware.
 
-errors -> tenant -> member -> dedupe -> authz -> handler
+errors -> tenant -> member -> dedupe -> rate limit -> authz -> handler
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.commands import Role
 from bot.core.context import Context
@@ -17,7 +17,9 @@ from bot.core.events import ActionChosen, CommandInvoked, Event, FormSubmitted
 from bot.core.messages import Outgoing, reply
 from bot.core.parsing import CommandError, Mentions, find_command, parse_arguments, tokenize
 from bot.core.ports import Clock, Directory, EventLedger
+from bot.core.rate_limit import CommandRateLimit
 from bot.core.registry import Registry, Replies
+from bot.core.text import clean_text
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +41,32 @@ Next = Callable[[Dispatch], Awaitable[Replies]]
 Middleware = Callable[[Dispatch, Next], Awaitable[Replies]]
 
 
+def sanitized(event: Event) -> Event:
+    """What people typed, without control characters or unpaired surrogates, length-capped."""
+    match event:
+        case CommandInvoked():
+            return replace(event, text=clean_text(event.text))
+        case FormSubmitted():
+            values = {k: clean_text(v) for k, v in event.values.items()}
+            return replace(event, values=values, context=clean_text(event.context))
+    return event
+
+
 class Forbidden(CommandError):
     pass
 
 
 class Router:
     def __init__(
-        self, registry: Registry, directory: Directory, ledger: EventLedger, clock: Clock
+        self,
+        registry: Registry,
+        directory: Directory,
+        ledger: EventLedger,
+        clock: Clock,
+        command_rate: int = 20,
     ) -> None:
         self.registry = registry
+        self.rate_limit = CommandRateLimit(command_rate)
         self.directory = directory
         self.ledger = ledger
         self.clock = clock
@@ -56,6 +75,7 @@ class Router:
             self.resolve_tenant,
             self.resolve_member,
             self.dedupe,
+            self.limit_rate,
         ]
 
     async def dispatch(self, event: Event) -> list[Outgoing]:
@@ -98,6 +118,21 @@ class Router:
             return []
         return await call_next(state)
 
+    async def limit_rate(self, state: Dispatch, call_next: Next) -> Replies:
+        """Commands only: buttons and forms answer something the bot asked for."""
+        assert state.member is not None
+        if isinstance(state.event, CommandInvoked):
+            key = (str(state.member.community_id), str(state.member.id))
+            if not self.rate_limit.allow(key, self.clock.now()):
+                log.info("rate limited member %s", state.member.id)
+                return [
+                    reply(
+                        f"You have run {self.rate_limit.per_minute} commands in the last "
+                        "minute; please wait a minute and try again."
+                    )
+                ]
+        return await call_next(state)
+
     def authorize(self, state: Dispatch, role: Role, what: str) -> None:
         assert state.member is not None
         if role == "facilitator" and not state.member.is_facilitator:
@@ -107,7 +142,7 @@ class Router:
             )
 
     async def handle(self, state: Dispatch) -> Replies:
-        event = state.event
+        event = sanitized(state.event)
         ctx = state.context(event, self.clock)
         match event:
             case CommandInvoked():

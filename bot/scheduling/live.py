@@ -63,6 +63,8 @@ async def _loop(trellis: Trellis, seconds: float, stopping: asyncio.Event) -> No
 
 @asynccontextmanager
 async def wake_up(trellis: Trellis, seconds: float = TICK_SECONDS) -> AsyncIterator[None]:
+    if trellis.rights is not None:  # a serving process keeps the daily retention job planned
+        await trellis.rights.plan(trellis.clock.now())
     stopping = asyncio.Event()
     loop = asyncio.create_task(_loop(trellis, seconds, stopping))
     try:

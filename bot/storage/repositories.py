@@ -15,6 +15,7 @@ from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.events import Actor
 from bot.core.ports import Clock
 from bot.core.refs import CommunityRef, MemberRef
+from bot.core.text import clean_name
 from bot.storage.db import Database
 from bot.storage.models import (
     Community,
@@ -99,6 +100,7 @@ class DirectoryRepository:
             return community_info(row)
 
     async def member(self, community: CommunityInfo, actor: Actor) -> MemberInfo:
+        name = clean_name(actor.display_name, fallback=clean_name(actor.ref.external_id))
         async with self.db.session() as session:
             await insert_ignoring_duplicates(
                 session,
@@ -106,7 +108,7 @@ class DirectoryRepository:
                 {
                     "community_id": community.id,
                     "platform_user_id": actor.ref.external_id,
-                    "display_name": actor.display_name,
+                    "display_name": name,
                     "timezone": actor.timezone,
                     "is_facilitator": actor.platform_admin,
                     "created_at": self.clock.now(),
@@ -114,8 +116,8 @@ class DirectoryRepository:
             )
             row = (await session.exec(self._member_query(community.id, actor.ref))).one()
             # Keep what the platform tells us fresh (names and zones change).
-            if actor.display_name and row.display_name != actor.display_name:
-                row.display_name = actor.display_name
+            if actor.display_name and row.display_name != name:
+                row.display_name = name
             if actor.timezone and row.timezone != actor.timezone:
                 row.timezone = actor.timezone
             # Platform admins are facilitators by right, also when they became admins later.

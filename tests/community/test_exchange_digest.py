@@ -166,11 +166,12 @@ async def test_what_people_tried_across_boundaries_and_coming_up(
 
 
 async def test_a_long_digest_is_split_in_order_and_nothing_is_cut(
-    community: MemoryCommunity,
+    community: MemoryCommunity, clock: SimulatedClock
 ) -> None:
     await pod(community)
     texts = [f"Learning number {i:03d}: " + "fractions " * 30 for i in range(40)]
     for text in texts:
+        clock.advance(timedelta(seconds=4))  # under the per-member command rate limit
         await community.command(f"learned {text}", by="ben", channel="maths")
     said = text_of(await community.command("digest post", by="ana", channel="maths"))
     parts = posts_in(community, "maths")

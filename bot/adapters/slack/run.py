@@ -45,7 +45,7 @@ def check_settings(settings: Settings) -> str:
         if not settings.slack_app_token.startswith("xapp-"):
             raise SlackSetupError("SLACK_APP_TOKEN must be an app-level token starting xapp-")
         return "socket"
-    if not settings.slack_signing_secret:
+    if not (settings.slack_signing_secret or "").strip():
         raise SlackSetupError(
             "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
         )

@@ -83,7 +83,8 @@ def configure_logging(
 
 async def run_platforms(settings: Settings, platforms: Sequence[str]) -> int:
     from bot.app import lifespan
-    from bot.core.ports import SimulatedClock, SystemClock
+    from bot.core.ports import SimulatedClock
+    from bot.system_clock import SystemClock
 
     if list(platforms) == ["console"]:
         from bot.adapters.console import ConsoleCommunity
@@ -141,8 +142,8 @@ async def serve_platforms(settings: Settings, platforms: Sequence[str]) -> int:
 
 def live_clock(settings: Settings) -> Clock:
     """The wall clock; a test may hand every process one file to read the time from."""
-    from bot.core.ports import SystemClock
     from bot.scheduling.file_clock import FileClock
+    from bot.system_clock import SystemClock
 
     return FileClock(settings.trellis_clock_file) if settings.trellis_clock_file else SystemClock()
 

@@ -46,9 +46,20 @@ def test_time_comes_from_the_clock_port_only(room: str) -> None:
     for path in (BOT / room).rglob("*.py"):
         source = path.read_text(encoding="utf-8")
         for forbidden in ("datetime.now(", "datetime.utcnow(", "time.time("):
-            if path.name == "ports.py" and forbidden == "datetime.now(":
-                continue  # SystemClock is the one reader of the wall clock
             assert forbidden not in source, f"{path.relative_to(BOT)} reads the wall clock"
+
+
+def test_only_the_system_clock_reads_the_wall_clock() -> None:
+    readers = [
+        p.relative_to(BOT)
+        for p in BOT.rglob("*.py")
+        if "datetime.now(" in p.read_text(encoding="utf-8") and "adapters" not in p.parts
+    ]
+    assert {str(r) for r in readers} <= {
+        "system_clock.py",
+        "demo/cli.py",
+        "ops/health_server.py",
+    }, readers
 
 
 def test_queries_live_in_storage_only() -> None:

@@ -17,11 +17,6 @@ class Clock(Protocol):
         ...
 
 
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
 class SimulatedClock:
     """A clock that moves only when told: the console's `:advance`, the demo, the tests."""
 

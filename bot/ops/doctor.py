@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.storage import migrate
@@ -84,19 +82,11 @@ async def database(settings: Settings) -> list[Check]:
 
 
 async def slack(settings: Settings) -> Check:
-    client = AsyncWebClient(
-        token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=TIMEOUT_SECONDS
-    )
-    try:
-        answer = await client.auth_test()
-    except SlackApiError as problem:
-        error = problem.response.get("error", "error") if problem.response else "error"
-        return Check("slack", False, f"auth.test said {error}; check SLACK_BOT_TOKEN (xoxb-…)")
-    except (aiohttp.ClientError, TimeoutError) as problem:
-        return Check(
-            "slack", False, f"cannot reach {settings.slack_api_url} ({type(problem).__name__})"
-        )
-    return Check("slack", True, f"token works for workspace {answer.get('team_id')}")
+    # The SDK stays in the adapter: this room only reports.
+    from bot.adapters.slack.doctor import check_token
+
+    ok, detail = await check_token(settings, TIMEOUT_SECONDS)
+    return Check("slack", ok, detail)
 
 
 async def slack_installs(settings: Settings) -> Check:

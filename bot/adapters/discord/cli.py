@@ -17,7 +17,7 @@ from bot.adapters.discord.invite import invite_url
 from bot.adapters.discord.startup import run_client
 from bot.app import Trellis, build
 from bot.config import ConfigError, Settings
-from bot.core.ports import SystemClock
+from bot.system_clock import SystemClock
 
 log = logging.getLogger(__name__)
 

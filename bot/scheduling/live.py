@@ -31,6 +31,8 @@ class Health:
 async def tick(trellis: Trellis, health: Health | None = None) -> None:
     health = health or Health()
     try:
+        if trellis.rights is not None:  # a serving process keeps the daily retention job planned
+            await trellis.rights.plan(trellis.clock.now())
         await trellis.scheduler.run_due()
         await trellis.outbox.drain()
     except Exception as problem:
@@ -63,8 +65,6 @@ async def _loop(trellis: Trellis, seconds: float, stopping: asyncio.Event) -> No
 
 @asynccontextmanager
 async def wake_up(trellis: Trellis, seconds: float = TICK_SECONDS) -> AsyncIterator[None]:
-    if trellis.rights is not None:  # a serving process keeps the daily retention job planned
-        await trellis.rights.plan(trellis.clock.now())
     stopping = asyncio.Event()
     loop = asyncio.create_task(_loop(trellis, seconds, stopping))
     try:

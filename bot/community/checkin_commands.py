@@ -8,11 +8,12 @@ from datetime import time
 from bot.community import checkin_messages as msg
 from bot.community.checkin_schedules import ScheduleRequest
 from bot.community.checkins import Checkins
+from bot.community.containers import container_in_channel
 from bot.core.commands import CommandSpec, OptionSpec
 from bot.core.context import Context
 from bot.core.events import ActionChosen, CommandInvoked, FormSubmitted
 from bot.core.messages import Message, Outgoing, Reply
-from bot.core.parsing import Args, CommandError
+from bot.core.parsing import Args
 from bot.core.registry import Registry
 from bot.storage.models import Container
 
@@ -103,18 +104,9 @@ def register(registry: Registry, checkins: Checkins) -> None:
     schedules, reflections = checkins.schedules, checkins.reflections
 
     async def container_here(ctx: Context[CommandInvoked]) -> Container:
-        channel = ctx.event.channel
-        if channel is None:
-            raise CommandError("Run this in the channel of a container, not in a direct message.")
-        found = await checkins.deps.containers.open_in_channel(
-            ctx.community.id, channel.external_id
+        return await container_in_channel(
+            checkins.deps.containers, ctx.community, ctx.event.channel
         )
-        if found is None:
-            raise CommandError(
-                "No container in this channel. Check-ins belong to a container; a facilitator "
-                "can create one with `/trellis container create NAME --purpose TEXT`."
-            )
-        return found
 
     async def schedule(ctx: Context[CommandInvoked], args: Args) -> list[Outgoing]:
         at = args.get("at")

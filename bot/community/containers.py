@@ -131,25 +131,7 @@ class ContainerService:
             )
 
     async def in_channel(self, community: CommunityInfo, channel: ChannelRef | None) -> Container:
-        """The open container of a channel, or a message saying why there is none."""
-        if channel is None:
-            raise CommandError(
-                "Run this in the channel the container lives in, not in a direct message."
-            )
-        container = await self.containers.open_in_channel(community.id, channel.external_id)
-        if container is not None:
-            return container
-        last = await self.containers.last_in_channel(community.id, channel.external_id)
-        if last is not None and last.closed_at is not None:
-            raise CommandError(
-                f"The container “{last.name}” in this channel was closed on {last.closed_at:%Y-%m-%d}; "
-                "its history is kept. A facilitator can start a new one with "
-                "`/trellis container create NAME --purpose TEXT`."
-            )
-        raise CommandError(
-            "No container in this channel yet. A facilitator can create one with "
-            "`/trellis container create NAME --purpose TEXT`."
-        )
+        return await container_in_channel(self.containers, community, channel)
 
     async def view(self, container: Container) -> ContainerView:
         assert container.id is not None
@@ -186,3 +168,28 @@ def check_purpose(purpose: str) -> None:
             f"A purpose can be at most {MAX_PURPOSE} characters (yours has {len(purpose)}); "
             f"here it is so nothing is lost:\n{purpose}"
         )
+
+
+async def container_in_channel(
+    containers: ContainerRepository, community: CommunityInfo, channel: ChannelRef | None
+) -> Container:
+    """The open container of a channel, or a message saying why there is none (no channel,
+    a closed container, none yet): every room asks here, so the reasons read the same."""
+    if channel is None:
+        raise CommandError(
+            "Run this in the channel the container lives in, not in a direct message."
+        )
+    container = await containers.open_in_channel(community.id, channel.external_id)
+    if container is not None:
+        return container
+    last = await containers.last_in_channel(community.id, channel.external_id)
+    if last is not None and last.closed_at is not None:
+        raise CommandError(
+            f"The container “{last.name}” in this channel was closed on {last.closed_at:%Y-%m-%d}; "
+            "its history is kept. A facilitator can start a new one with "
+            "`/trellis container create NAME --purpose TEXT`."
+        )
+    raise CommandError(
+        "No container in this channel yet. A facilitator can create one with "
+        "`/trellis container create NAME --purpose TEXT`."
+    )

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.community.containers import container_in_channel
 from bot.community.motivation_measures import MAX_STATEMENT, VISIBILITY_LABELS, AnswerProblem
 from bot.community.motivation_views import (
     DELETE,
@@ -92,17 +93,7 @@ def register(
     registry: Registry, service: MotivationService, containers: ContainerRepository
 ) -> None:
     async def container_here(ctx: Context[CommandInvoked]) -> Container:
-        channel = ctx.event.channel
-        container = (
-            await containers.open_in_channel(ctx.community.id, channel.external_id)
-            if channel
-            else None
-        )
-        if container is None or container.id is None:
-            raise CommandError(
-                "Run this in the channel of a container; there is no open container here."
-            )
-        return container
+        return await container_in_channel(containers, ctx.community, ctx.event.channel)
 
     def form_reply(
         occasion: str, container_id: int | None, initial: dict[str, str], lead: str

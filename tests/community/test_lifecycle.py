@@ -98,6 +98,9 @@ async def test_closing_sends_reflections_then_closes_and_keeps_history(network: 
     )
     closed = await network.run("container show", by="ben")
     assert "was closed on 2026-03-09; its history is kept" in closed
+    # Every room explains a closed container the same way.
+    for command in ("checkin show", "container motivation", "agreement list"):
+        assert "was closed on 2026-03-09" in await network.run(command, by="ana"), command
     assert "is over" in await network.submit("cai", "closing.save", reflect.value, take_away="late")
     assert "New container: Next" in await network.run(
         "container create Next --purpose again", by="ana"

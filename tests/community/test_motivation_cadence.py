@@ -135,7 +135,7 @@ async def test_the_mix_needs_enough_answers_and_is_for_facilitators(
     member = text_of(await community.command("container motivation", by="ana", channel="maths"))
     assert "Only facilitators" in member
     elsewhere = text_of(await community.command("container motivation", by="fay", channel="x"))
-    assert "no open container here" in elsewhere
+    assert "No container in this channel yet" in elsewhere
 
 
 async def test_the_mix_shows_shares_trend_needs_and_the_crowding_alert(

@@ -138,9 +138,13 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """An answer to the event being handled; ephemeral means only the actor sees it."""
+    """An answer to the event being handled; ephemeral means only the actor sees it.
+
+    `refused` marks the answer to an event that was refused (bad input, not allowed), so an
+    adapter can show it where the member acted, e.g. on the form they are filling in."""
 
     ephemeral: bool = True
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -318,6 +318,10 @@ class SlackAdapter:
             if mapped is not None and message.form is None:
                 await ack(response_action="errors", errors={mapped[0]: mapped[1][:2000]})
                 return []
+            if replies[0].target.refused and message.form is None:
+                # No field to point at: say it on the modal, keeping what was typed.
+                await ack(response_action="update", view=forms.with_problem(view, message.plain_text()))
+                return []
         for index, outgoing in enumerate(replies):
             form = outgoing.message.form
             if form is not None:

@@ -36,6 +36,10 @@ class Failure:
     status: int
     error: str
     retry_after: int | None = None
+    # Slack did the work, then the answer was lost: a 5xx after storing, or (`drop`) the
+    # connection cut before any answer, which the client sees as a timeout would be.
+    stored: bool = False
+    drop: bool = False
 
 
 @dataclass
@@ -55,6 +59,8 @@ class FakeSlack:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    # conversations.open gives the same DM / group DM for the same members every time.
+    dms: dict[frozenset[str], str] = field(default_factory=dict)
 
     # -- life ----------------------------------------------------------------------------
 
@@ -84,6 +90,32 @@ class FakeSlack:
         """The next call of `method` fails like this (call again to queue more failures)."""
         default = {429: "ratelimited", 500: "internal_error"}.get(status, "invalid")
         self.failures.setdefault(method, []).append(Failure(status, error or default, retry_after))
+
+    def lose(self, method: str, *, drop: bool = True, status: int = 500) -> None:
+        """The next call of `method` is done (a post is stored), then its answer is lost:
+        the connection is cut (`drop`) or Slack answers `status` anyway."""
+        self.failures.setdefault(method, []).append(
+            Failure(status, "internal_error", stored=True, drop=drop)
+        )
+
+    def stored_posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages the bot posted that Slack kept (DMs under the user's DM channel)."""
+        rooms = [self.room(channel)] if channel is not None else list(self.history)
+        return [
+            m for room in rooms for m in self.history.get(room, []) if m.get("user") == BOT_USER
+        ]
+
+    def room(self, channel: str) -> str:
+        """The conversation a channel id names: a user id means the DM with that user."""
+        if channel.startswith(("U", "W")):
+            return self.dm_of([channel])
+        return channel
+
+    def dm_of(self, users: list[str]) -> str:
+        key = frozenset(users)
+        if key not in self.dms:
+            self.dms[key] = f"D{len(self.dms) + 1:08d}"
+        return self.dms[key]
 
     def of_calls(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -129,6 +161,11 @@ class FakeSlack:
         failure = self.next_failure(method)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         await self.record(method, body, token or str(body.get("token", "")))
+        if failure is not None and failure.stored:
+            self.answer(method, body, token)
+            if failure.drop and request.transport is not None:
+                request.transport.close()
+                raise ConnectionResetError("answer dropped on purpose")
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return web.json_response(
@@ -196,11 +233,14 @@ class FakeSlack:
                     "url": "https://trellis-test.slack.com/",
                 }
             case "chat.postMessage":
-                return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{n:06d}"}
+                ts = f"1700000000.{n:06d}"
+                self.keep_post(body, ts)
+                return {"ok": True, "channel": body.get("channel"), "ts": ts}
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": f"1700000000.{n:06d}"}
             case "conversations.open":
-                return {"ok": True, "channel": {"id": f"D{n:08d}"}}
+                users = str(body.get("users", "")).split(",")
+                return {"ok": True, "channel": {"id": self.dm_of(users)}}
             case "users.info":
                 user = body.get("user", "")
                 return {"ok": True, "user": self.users.get(user, default_user(user))}
@@ -225,17 +265,38 @@ class FakeSlack:
             message["thread_ts"] = thread_ts
         self.history.setdefault(channel, []).append(message)
 
+    def keep_post(self, body: dict[str, Any], ts: str) -> None:
+        """A bot post, kept in its conversation's history with its metadata."""
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": BOT_USER,
+            "bot_id": "B0BOT",
+            "text": body.get("text", ""),
+            "ts": ts,
+        }
+        if isinstance(body.get("metadata"), dict):
+            message["metadata"] = body["metadata"]
+        self.history.setdefault(self.room(str(body.get("channel", ""))), []).append(message)
+
     def messages_at(self, method: str, body: dict[str, Any]) -> list[dict[str, Any]]:
-        """History holds channel messages (and thread parents); replies, a thread's."""
+        """History holds channel messages (and thread parents), newest first; replies, a
+        thread's. Metadata is only shown when asked for, as Slack does."""
         oldest, latest = str(body.get("oldest") or "0"), str(body.get("latest") or "9")
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         found = []
         for message in self.history.get(str(body.get("channel")), []):
             in_thread = message.get("thread_ts") not in (None, message["ts"])
             if (method == "conversations.history") == in_thread:
                 continue
             if oldest <= message["ts"] <= latest:
-                found.append(message)
-        return found
+                shown = dict(message)
+                if not with_metadata:
+                    shown.pop("metadata", None)
+                found.append(shown)
+        if method == "conversations.history":
+            found.reverse()
+        limit = int(body.get("limit") or 100)
+        return found[:limit]
 
     # -- checks --------------------------------------------------------------------------
 

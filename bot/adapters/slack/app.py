@@ -55,7 +55,8 @@ class SlackAdapter:
             # Many workspaces: no token of our own; each workspace's from its installation.
             repository = SlackInstallationRepository(trellis.db)
             self.oauth = installations.oauth_flow(settings, repository, trellis.clock)
-            self.client = AsyncWebClient(base_url=settings.slack_api_url)
+            # No SDK retries: the pacer retries, and first checks whether a post landed.
+            self.client = AsyncWebClient(base_url=settings.slack_api_url, retry_handlers=[])
             self.sender = SlackSender(self.client, pacer or Pacer(), self.bot_token)
             self.installations = repository
             self.bolt = AsyncApp(
@@ -66,7 +67,7 @@ class SlackAdapter:
             )
         else:
             self.client = AsyncWebClient(
-                token=settings.slack_bot_token, base_url=settings.slack_api_url
+                token=settings.slack_bot_token, base_url=settings.slack_api_url, retry_handlers=[]
             )
             self.sender = SlackSender(self.client, pacer or Pacer())
             self.bolt = AsyncApp(

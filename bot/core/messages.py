@@ -63,13 +63,24 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class File:
+    """A file attached to the message (an export), not shown inline: each platform attaches
+    it its own way (Slack's file upload, a Discord attachment, a file on disk)."""
+
+    name: str
+    data: bytes
+    mime_type: str = "application/octet-stream"
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """A small grey line under the message: provenance, hints, counts."""
 
     text: str
 
 
-Block = Text | Fields | Buttons | Choice | Image | Context
+Block = Text | Fields | Buttons | Choice | Image | File | Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +142,8 @@ class Message:
                     lines.append(" / ".join(o.label for o in options))
                 case Image(alt=alt):
                     lines.append(f"(image: {alt})")
+                case File(name=name, title=title):
+                    lines.append(f"(file {name}: {title})" if title else f"(file {name})")
                 case Context(text=text):
                     lines.append(text)
         return "\n".join(lines)

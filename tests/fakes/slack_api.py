@@ -61,6 +61,8 @@ class FakeSlack:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     # conversations.open gives the same DM / group DM for the same members every time.
     dms: dict[frozenset[str], str] = field(default_factory=dict)
+    # File id -> the bytes uploaded for it (files upload v2, step two).
+    uploaded: dict[str, bytes] = field(default_factory=dict)
 
     # -- life ----------------------------------------------------------------------------
 
@@ -176,6 +178,7 @@ class FakeSlack:
     async def upload(self, request: web.Request) -> web.Response:
         data = await request.read()
         self.accepted.append(True)
+        self.uploaded[request.match_info["file"]] = data
         await self.record("upload", {"file": request.match_info["file"], "bytes": len(data)})
         return web.Response(text=f"OK - {len(data)}")
 

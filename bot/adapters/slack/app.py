@@ -321,7 +321,9 @@ class SlackAdapter:
                 return []
             if replies[0].target.refused and message.form is None:
                 # No field to point at: say it on the modal, keeping what was typed.
-                await ack(response_action="update", view=forms.with_problem(view, message.plain_text()))
+                await ack(
+                    response_action="update", view=forms.with_problem(view, message.plain_text())
+                )
                 return []
         for index, outgoing in enumerate(replies):
             form = outgoing.message.form

@@ -12,6 +12,8 @@ import logging
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -33,6 +35,15 @@ MAX_KEY = 200
 
 
 TokenSource = Callable[[str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One file for Slack's files upload v2: an image (with alt text) or an attachment."""
+
+    content: bytes
+    filename: str
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 class SlackSender:
@@ -116,7 +127,7 @@ class SlackSender:
                         text=text,
                         blocks=blocks,
                         metadata={"event_type": DELIVERY_EVENT, "event_payload": payload},
-                        landed=lambda payload=payload: self.landed(team, channel, payload),
+                        landed=partial(self.landed, team, channel, payload),
                     )
                 except SendFailed as problem:
                     if problem.retry_after is not None:  # out of attempts: outcome unknown
@@ -127,17 +138,24 @@ class SlackSender:
                 self.progress[key] = index + 1
                 while len(self.progress) > REMEMBERED_PARTIAL:
                     self.progress.popitem(last=False)
-        if rendered.images:
+        uploads = [Upload(i.png, i.filename, {"alt_txt": i.alt}) for i in rendered.images] + [
+            Upload(f.data, f.name, {"title": f.title or f.name}) for f in rendered.files
+        ]
+        if uploads:
+            # Files v2 needs a conversation id: a DM is opened (found again) for a user id.
             room = await self.conversation(team, channel)
             client = await self.client_for(team)
-            for offset, image in enumerate(rendered.images, start=len(rendered.posts)):
+            for offset, upload in enumerate(uploads, start=len(rendered.posts)):
                 if offset < skip:
                     continue
                 await self.pacer.call(
                     team,
                     "files.upload",
-                    lambda image=image: client.files_upload_v2(  # type: ignore[misc]
-                        channel=room, content=image.png, filename=image.filename, alt_txt=image.alt
+                    lambda upload=upload: client.files_upload_v2(  # type: ignore[misc]
+                        channel=room,
+                        content=upload.content,
+                        filename=upload.filename,
+                        **upload.extra,
                     ),
                     channel=room,
                 )

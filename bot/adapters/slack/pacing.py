@@ -165,7 +165,6 @@ class Pacer:
             self.block(keys, delay)
         raise SendFailed(f"{method}: still failing after {MAX_ATTEMPTS} attempts", MAX_BACKOFF)
 
-
     async def look(self, method: str, landed: Callable[[], Awaitable[T | None]]) -> T | None:
         """Whether an unanswered call went through. When that cannot be told it is not sent
         again now: the caller tries later (the outbox looks again before sending)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +62,8 @@ class FakeSlack:
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     # conversations.open gives the same DM / group DM for the same members every time.
     dms: dict[frozenset[str], str] = field(default_factory=dict)
+    # Refresh tokens handed out (token rotation) -> (workspace, token generation).
+    refresh_tokens: dict[str, tuple[str, int]] = field(default_factory=dict)
     # File id -> the bytes uploaded for it (files upload v2, step two).
     uploaded: dict[str, bytes] = field(default_factory=dict)
 
@@ -210,26 +213,14 @@ class FakeSlack:
         n = next(self._ids)
         match method:
             case "oauth.v2.access":
-                # The code names the workspace: "code-T0AAA" installs into T0AAA.
-                team = str(body.get("code", "")).removeprefix("code-")
-                return {
-                    "ok": True,
-                    "app_id": "A0TRELLIS",
-                    "authed_user": {"id": f"U{team}ADMIN"},
-                    "scope": "chat:write,commands",
-                    "token_type": "bot",
-                    "access_token": f"xoxb-{team}",
-                    "bot_user_id": f"UBOT{team}",
-                    "team": {"id": team, "name": f"Workspace {team}"},
-                    "enterprise": None,
-                    "is_enterprise_install": False,
-                }
+                return self.oauth_access(body)
             case "auth.test":
-                # A token from oauth.v2.access ("xoxb-T0AAA") belongs to its workspace.
-                installed = token.startswith("xoxb-T") and token != "xoxb-test"
+                # A token from oauth.v2.access ("xoxb-T0AAA", "xoxe.xoxb-T0AAA-2") belongs
+                # to its workspace.
+                installed = re.search(r"xoxb-(T[0-9A-Z]+)", token)
                 return {
                     "ok": True,
-                    "team_id": token.removeprefix("xoxb-") if installed else TEAM,
+                    "team_id": installed.group(1) if installed and token != "xoxb-test" else TEAM,
                     "team": "Trellis test",
                     "user_id": BOT_USER,
                     "bot_id": "B0BOT",
@@ -260,6 +251,46 @@ class FakeSlack:
             case "apps.connections.open":
                 return {"ok": True, "url": self.url.replace("http", "ws") + "/socket"}
         return {"ok": True}
+
+    def oauth_access(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An install: the code names the workspace ("code-T0AAA" installs into T0AAA;
+        "rotating-T0AAA" with token rotation on: a token expiring in a minute and a refresh
+        token). A renewal (grant_type=refresh_token) hands out the next token of that
+        workspace; a refresh token is good once, as Slack's."""
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A0TRELLIS",
+            "scope": "chat:write,commands",
+            "token_type": "bot",
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if body.get("grant_type") == "refresh_token":
+            refresh = str(body.get("refresh_token", ""))
+            if refresh not in self.refresh_tokens:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            team, generation = self.refresh_tokens.pop(refresh)
+            return {**answer, **self.rotating(team, generation + 1, 12 * 3600)}
+        code = str(body.get("code", ""))
+        team = code.removeprefix("code-").removeprefix("rotating-")
+        answer.update(
+            authed_user={"id": f"U{team}ADMIN"},
+            access_token=f"xoxb-{team}",
+            bot_user_id=f"UBOT{team}",
+            team={"id": team, "name": f"Workspace {team}"},
+        )
+        if code.startswith("rotating-"):
+            answer.update(self.rotating(team, 1, 60))
+        return answer
+
+    def rotating(self, team: str, generation: int, expires_in: int) -> dict[str, Any]:
+        refresh = f"xoxe-1-{team}-{generation}"
+        self.refresh_tokens[refresh] = (team, generation)
+        return {
+            "access_token": f"xoxe.xoxb-{team}-{generation}",
+            "refresh_token": refresh,
+            "expires_in": expires_in,
+        }
 
     def remember(self, channel: str, ts: str, user: str, text: str, thread_ts: str = "") -> None:
         """A message a member posted (Slack-escaped text), for later history look-ups."""

@@ -19,6 +19,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
@@ -35,6 +36,7 @@ from bot.config import Settings
 from bot.core import codec
 from bot.core.events import Actor, Event, FormSubmitted
 from bot.core.messages import Form, Message, Outgoing, Reply
+from bot.storage.outbox_give_up_repository import OutboxGiveUpRepository
 from bot.storage.slack_installations_repository import SlackInstallationRepository
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,10 @@ class SlackAdapter:
             # Many workspaces: no token of our own; each workspace's from its installation.
             repository = SlackInstallationRepository(trellis.db)
             self.oauth = installations.oauth_flow(settings, repository, trellis.clock)
+            self.store = installations.DatabaseInstallationStore(repository)
+            self.renew = installations.rotator(
+                settings, AsyncWebClient(base_url=settings.slack_api_url, retry_handlers=[])
+            )
             # No SDK retries: the pacer retries, and first checks whether a post landed.
             self.client = AsyncWebClient(base_url=settings.slack_api_url, retry_handlers=[])
             self.sender = SlackSender(self.client, pacer or Pacer(), self.bot_token)
@@ -91,9 +97,9 @@ class SlackAdapter:
         self.register()
 
     async def bot_token(self, team: str) -> str | None:
-        """This workspace's bot token, from its installation (OAuth mode)."""
-        found = await self.installations.find(None, team)
-        return found.bot_token if found is not None else None
+        """This workspace's bot token, from its installation (OAuth mode), renewed first
+        when token rotation is on and it is about to expire."""
+        return await installations.current_bot_token(self.store, self.renew, team)
 
     async def installer_of(self, team: str) -> str | None:
         """Who installed the app in this workspace: a facilitator there from the start."""
@@ -109,6 +115,8 @@ class SlackAdapter:
         bolt.event("member_joined_channel")(self.on_membership)
         bolt.event("member_left_channel")(self.on_membership)
         bolt.event("app_home_opened")(self.on_home_opened)
+        bolt.event("app_uninstalled")(self.on_uninstalled)
+        bolt.event("tokens_revoked")(self.on_tokens_revoked)
         bolt.action(re.compile(".*"))(self.on_action)
         bolt.view_submission(re.compile(".*"))(self.on_view)
         bolt.error(self.on_error)
@@ -240,6 +248,38 @@ class SlackAdapter:
                 return
             team = translate.team_of(body)
             await self.publish_home(team, await self.members.actor(team, event["user"]))
+
+    async def on_uninstalled(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        async with self.working("app_uninstalled"):
+            if self.oauth is not None:  # Bolt's own listener, through our installation store
+                await self.revocations().handle_app_uninstalled_events(context)
+            await self.stop_serving(translate.team_of(body), "the app was uninstalled")
+
+    async def on_tokens_revoked(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        async with self.working("tokens_revoked"):
+            if self.oauth is not None:
+                await self.revocations().handle_tokens_revoked_events(event, context)
+            if (event.get("tokens") or {}).get("bot"):
+                await self.stop_serving(translate.team_of(body), "the bot token was revoked")
+
+    def revocations(self) -> AsyncTokenRevocationListeners:
+        return AsyncTokenRevocationListeners(self.store)
+
+    async def stop_serving(self, team: str, reason: str) -> None:
+        """Nothing more is sent to a workspace that removed the app: what was queued for it
+        is given up (and listed by `/trellis outbox failed`), not retried for a day."""
+        if self.oauth is None:  # with OAuth the installation is gone, and a reinstall is new
+            self.sender.stop(team, reason)
+        self.home_seen = {seen for seen in self.home_seen if seen[0] != team}
+        community = await self.trellis.directory.community(translate.community(team))
+        keys = await OutboxGiveUpRepository(self.trellis.db).give_up_pending(
+            community.id, f"{reason} from this workspace"
+        )
+        log.warning(
+            "Slack workspace %s: %s; gave up %d queued message(s)", team[:20], reason, len(keys)
+        )
 
     async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
         async with self.working("button"):

@@ -32,6 +32,9 @@ BOT_EVENTS = [
     "reaction_added",
     "member_joined_channel",
     "member_left_channel",
+    # No scope needed: stop sending to a workspace that removed the app.
+    "app_uninstalled",
+    "tokens_revoked",
 ]
 
 

@@ -57,6 +57,8 @@ class SlackSender:
         self.clients: dict[str, AsyncWebClient] = {}
         # Message digest -> posts already sent, for messages interrupted half way.
         self.progress: OrderedDict[str, int] = OrderedDict()
+        # Workspaces that removed the app (single-token mode; with OAuth its row is gone).
+        self.stopped: dict[str, str] = {}
         # Posts whose last attempt got no answer: looked for before they are sent again.
         self.unsure: OrderedDict[tuple[str, int], None] = OrderedDict()
 
@@ -88,8 +90,13 @@ class SlackSender:
         self.progress.pop(digest, None)
         return space
 
+    def stop(self, team: str, reason: str) -> None:
+        self.stopped[team] = reason
+
     async def client_for(self, team: str) -> AsyncWebClient:
         """The client holding this workspace's token (the one token unless OAuth is on)."""
+        if team in self.stopped:
+            raise SendFailed(f"{self.stopped[team]} from workspace {team[:20]}")
         if self.tokens is None:
             return self.client
         token = await self.tokens(team)

@@ -11,8 +11,9 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -27,14 +28,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import forms, installations, translate
 from bot.adapters.slack.home import home_message, home_view
+from bot.adapters.slack.home_refresh import DAILY_KIND, HomeRefresher, next_daily
 from bot.adapters.slack.members import MemberCache
 from bot.adapters.slack.outbound import SlackSender
 from bot.adapters.slack.pacing import Pacer, SendFailed
+from bot.adapters.slack.render import SlackBlock
 from bot.adapters.slack.replies import OPEN_FORM, Origin, open_form, send_replies
 from bot.app import Trellis
 from bot.config import Settings
 from bot.core import codec
-from bot.core.events import Actor, Event, FormSubmitted
+from bot.core.events import Event, FormSubmitted, MessagePosted, ReactionAdded
 from bot.core.messages import Form, Message, Outgoing, Reply
 from bot.storage.outbox_give_up_repository import OutboxGiveUpRepository
 from bot.storage.slack_installations_repository import SlackInstallationRepository
@@ -88,12 +91,19 @@ class SlackAdapter:
             installers=self.installer_of if self.oauth is not None else None,
         )
         self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
-        self.home_seen: set[tuple[str, str]] = set()
+        self.homes = HomeRefresher(
+            self.render_home, self.sender.publish_home, self.sender.pacer.sleep, self.spawn
+        )
+        self.daily_planned = False
         self.reacted: OrderedDict[tuple[str, str, str], dict[str, Any] | None] = OrderedDict()
         self.inflight = 0
+        self.background: set[asyncio.Future[None]] = set()
         self.settled = asyncio.Event()
         self.settled.set()
         trellis.outbox.attach(self.sender)
+        # Scheduled work (check-in rounds, pulses closing...) changes Homes too.
+        trellis.scheduler.after_each.append(self.after_scheduled)
+        trellis.scheduler.job(DAILY_KIND, self.daily_homes)
         self.register()
 
     async def bot_token(self, team: str) -> str | None:
@@ -137,6 +147,25 @@ class SlackAdapter:
             if self.inflight == 0:
                 self.settled.set()
 
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run work in the background, counted as in progress from this moment."""
+        self.inflight += 1
+        self.settled.clear()
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("failed while refreshing Slack Homes")
+            finally:
+                self.inflight -= 1
+                if self.inflight == 0:
+                    self.settled.set()
+
+        task = asyncio.ensure_future(run())
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every acknowledged request has been fully handled."""
         await asyncio.wait_for(self.settled.wait(), timeout)
@@ -166,20 +195,27 @@ class SlackAdapter:
         replies = await self.trellis.handle(event)
         await send_replies(self.sender, origin, replies)
         await self.trellis.outbox.drain()
-        await self.refresh_home(origin.team, event.actor)
+        if not isinstance(event, MessagePosted | ReactionAdded):
+            # Commands, clicks, forms and joins can change anyone's Home; chat cannot.
+            self.homes.changed(origin.team)
 
-    async def refresh_home(self, team: str, actor: Actor) -> None:
-        """Keep a Home tab the member has looked at up to date after they changed things."""
-        if (team, actor.ref.external_id) in self.home_seen:
-            await self.publish_home(team, actor)
+    # -- App Home ------------------------------------------------------------------------
 
-    async def publish_home(self, team: str, actor: Actor) -> None:
-        self.home_seen.add((team, actor.ref.external_id))
-        message = await home_message(self.trellis, translate.community(team), actor)
-        try:
-            await self.sender.publish_home(team, actor.ref.external_id, home_view(message))
-        except SendFailed as problem:
-            log.warning("could not publish the Home of %s: %s", actor.ref.external_id, problem)
+    async def render_home(self, team: str, user: str) -> SlackBlock:
+        actor = await self.members.actor(team, user)
+        return home_view(await home_message(self.trellis, translate.community(team), actor))
+
+    async def after_scheduled(self) -> None:
+        self.homes.changed()
+
+    async def daily_homes(self, payload: dict[str, Any], due_at: datetime) -> None:
+        """Pauses run out with no event: a daily pass shows it."""
+        self.homes.changed()
+        await self.plan_daily(due_at)
+
+    async def plan_daily(self, after: datetime) -> None:
+        due = next_daily(after)
+        await self.trellis.scheduler.plan(f"{DAILY_KIND}:{due:%Y-%m-%d}", DAILY_KIND, due, {})
 
     # -- listeners -----------------------------------------------------------------------
 
@@ -247,7 +283,10 @@ class SlackAdapter:
             if event.get("tab", "home") != "home":
                 return
             team = translate.team_of(body)
-            await self.publish_home(team, await self.members.actor(team, event["user"]))
+            await self.homes.publish(team, event["user"], force=True)
+            if not self.daily_planned:
+                self.daily_planned = True
+                await self.plan_daily(self.trellis.clock.now())
 
     async def on_uninstalled(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
         async with self.working("app_uninstalled"):
@@ -272,7 +311,7 @@ class SlackAdapter:
         is given up (and listed by `/trellis outbox failed`), not retried for a day."""
         if self.oauth is None:  # with OAuth the installation is gone, and a reinstall is new
             self.sender.stop(team, reason)
-        self.home_seen = {seen for seen in self.home_seen if seen[0] != team}
+        self.homes.forget(team)
         community = await self.trellis.directory.community(translate.community(team))
         keys = await OutboxGiveUpRepository(self.trellis.db).give_up_pending(
             community.id, f"{reason} from this workspace"
@@ -327,11 +366,12 @@ class SlackAdapter:
                 await ack()
                 await send_replies(self.sender, origin, await task)
                 await self.trellis.outbox.drain()
+                self.homes.changed(team)
                 return
             replies = await self.answer_modal(ack, view, submission, replies)
             await send_replies(self.sender, origin, replies)
             await self.trellis.outbox.drain()
-            await self.refresh_home(team, await self.members.actor(team, user))
+            self.homes.changed(team)
 
     async def submit(self, team: str, user: str, submission: forms.Submission) -> list[Outgoing]:
         actor = await self.members.actor(team, user)

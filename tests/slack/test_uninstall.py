@@ -153,3 +153,13 @@ async def test_an_expiring_token_is_renewed_before_a_send(oauth_slack: Slack) ->
     assert await slack.trellis.outbox.drain() == 1
     assert len([b for b in slack.fake.of("oauth.v2.access") if "refresh_token" in b]) == 1
     assert slack.fake.of_calls("chat.postMessage")[-1].token == "xoxe.xoxb-T0ROT-2"
+
+
+async def test_a_failed_renewal_sends_with_the_token_still_held(oauth_slack: Slack) -> None:
+    slack = oauth_slack
+    await install(slack, "T0ROT", code_prefix="rotating-")
+    slack.fake.refresh_tokens.clear()  # e.g. spent by another process's renewal
+    await queue(slack, "T0ROT", "rot:1")
+    assert await slack.trellis.outbox.drain() == 1  # not given up
+    (posted,) = slack.fake.of_calls("chat.postMessage")
+    assert posted.token == "xoxe.xoxb-T0ROT-1"

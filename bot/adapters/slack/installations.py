@@ -230,8 +230,13 @@ async def current_bot_token(
                 bot=bot, minutes_before_expiration=RENEW_MINUTES_BEFORE
             )
         except SlackTokenRotationError as problem:
+            # Often another renewal (a request, another process) used the refresh token
+            # first and stored its result: use that; else the old token while it lasts.
+            again = await store.async_find_bot(enterprise_id=None, team_id=team)
+            if again is not None and again.bot_token != bot.bot_token:
+                return again.bot_token
             log.error("could not renew the bot token of workspace %s: %s", team[:20], problem)
-            return None
+            return bot.bot_token
         if renewed is not None:
             await store.async_save_bot(renewed)
             return renewed.bot_token

@@ -86,3 +86,23 @@ async def test_a_group_space_post_lost_through_every_attempt_is_found_on_the_nex
 async def test_the_manifest_can_read_back_every_kind_of_conversation_posted_to() -> None:
     for scope in ("channels:history", "groups:history", "im:history", "mpim:history"):
         assert scope in BOT_SCOPES
+
+
+async def test_a_timeout_is_checked_before_the_retry() -> None:
+    from bot.adapters.slack.pacing import Pacer
+    from tests.slack.conftest import FakeTime
+
+    time = FakeTime()
+    stored: list[str] = []
+
+    async def send() -> dict[str, str]:
+        stored.append("post")  # Slack kept it...
+        raise TimeoutError  # ...but the answer never came
+
+    async def landed() -> dict[str, str] | None:
+        return {"ts": "1.2"} if stored else None
+
+    answer = await Pacer(time.sleep, time.monotonic).call(
+        "T1", "chat.postMessage", send, channel="C1", landed=landed
+    )
+    assert answer == {"ts": "1.2"} and stored == ["post"]

@@ -26,6 +26,7 @@ from bot.core.messages import (
     Buttons,
     Choice,
     ChoiceInput,
+    File,
     Form,
     Image,
     Message,
@@ -101,10 +102,15 @@ class ConsoleCommunity:
         for line in render(message):
             self.print(f"  {line}")
         for block in message.blocks:
-            if isinstance(block, Image):
-                path = Path(block.filename)
-                path.write_bytes(block.png)
-                self.print(f"  (saved {block.filename}, {len(block.png):,} bytes)")
+            if isinstance(block, Image | File):
+                # Saved in the working directory; the line says where.
+                name, data = (
+                    (block.filename, block.png)
+                    if isinstance(block, Image)
+                    else (block.name, block.data)
+                )
+                Path(name).write_bytes(data)
+                self.print(f"  (saved {name}, {len(data):,} bytes)")
         self.remember(message, viewer, where)
 
     def remember(self, message: Message, viewer: str | None, where: ChannelRef | None) -> None:

@@ -11,6 +11,7 @@ from bot.core.messages import (
     ChoiceInput,
     Context,
     Fields,
+    File,
     Form,
     Image,
     Message,
@@ -76,6 +77,8 @@ def render(message: Message) -> list[str]:
                     )
             case Image(alt=alt, filename=filename):
                 lines.append(f"(image {filename}: {alt})")
+            case File(name=name, title=title):
+                lines.append(f"(file {name}: {title})" if title else f"(file {name})")
             case Context(text=text):
                 lines.append(f"· {text}")
     if message.form is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.app import Trellis
 from bot.core.events import Actor, CommandInvoked, Event
-from bot.core.messages import Message, Outbound, Outgoing, ToGroup, ToMember
+from bot.core.messages import File, Message, Outbound, Outgoing, ToGroup, ToMember
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
 
 PLATFORM = "memory"
@@ -20,6 +20,11 @@ class Delivered:
     @property
     def text(self) -> str:
         return self.message.plain_text()
+
+    @property
+    def files(self) -> list[File]:
+        """Files attached to the message, kept as they were sent."""
+        return [b for b in self.message.blocks if isinstance(b, File)]
 
 
 @dataclass

@@ -8,7 +8,17 @@ only a single unbroken run longer than the budget is split mid-word.
 
 from __future__ import annotations
 
-from bot.core.messages import Block, Buttons, Choice, Context, Fields, Image, Message, Text
+from bot.core.messages import (
+    Block,
+    Buttons,
+    Choice,
+    Context,
+    Fields,
+    File,
+    Image,
+    Message,
+    Text,
+)
 
 MAX_CHARS = 1800
 MAX_BLOCKS = 40
@@ -28,6 +38,8 @@ def size(block: Block) -> int:
             return sum(len(o.label) for o in options)
         case Image(alt=alt):
             return len(alt)
+        case File(name=name, title=title):
+            return len(name) + len(title)
     return 0
 
 

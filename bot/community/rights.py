@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from bot.core.commands import CommandSpec
 from bot.core.context import Context
 from bot.core.events import ActionChosen, CommandInvoked
-from bot.core.messages import Button, Buttons, Image, Message, Outgoing, Text, ToMember, reply
+from bot.core.messages import Button, Buttons, File, Message, Outgoing, Text, ToMember, reply
 from bot.core.parsing import Args
 from bot.core.registry import Registry
 from bot.scheduling.runner import Scheduler
@@ -44,7 +44,12 @@ class RightsService:
     async def export(self, ctx: Context[CommandInvoked], args: Args) -> list[Outgoing]:
         data = await self.repo.export(ctx.member.id)
         data["exported_at"] = ctx.now.isoformat()
-        file = Image(to_json(data), "everything Trellis stores about you", "trellis-export.json")
+        file = File(
+            "trellis-export.json",
+            to_json(data),
+            "application/json",
+            "Everything Trellis stores about you",
+        )
         dm = Message((Text("Here is everything Trellis stores about you, as JSON."), file))
         key = f"rights.export:{ctx.member.id}:{ctx.now.isoformat()}"
         return [

@@ -20,6 +20,7 @@ TYPES: dict[str, type[Any]] = {
         m.Option,
         m.Choice,
         m.Image,
+        m.File,
         m.Context,
         m.TextInput,
         m.ChoiceInput,

@@ -63,13 +63,24 @@ class Image:
 
 
 @dataclass(frozen=True, slots=True)
+class File:
+    """A file attached to the message (an export), not shown inline: each platform attaches
+    it its own way (Slack's file upload, a Discord attachment, a file on disk)."""
+
+    name: str
+    data: bytes
+    mime_type: str = "application/octet-stream"
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Context:
     """A small grey line under the message: provenance, hints, counts."""
 
     text: str
 
 
-Block = Text | Fields | Buttons | Choice | Image | Context
+Block = Text | Fields | Buttons | Choice | Image | File | Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +142,8 @@ class Message:
                     lines.append(" / ".join(o.label for o in options))
                 case Image(alt=alt):
                     lines.append(f"(image: {alt})")
+                case File(name=name, title=title):
+                    lines.append(f"(file {name}: {title})" if title else f"(file {name})")
                 case Context(text=text):
                     lines.append(text)
         return "\n".join(lines)
@@ -138,9 +151,13 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """An answer to the event being handled; ephemeral means only the actor sees it."""
+    """An answer to the event being handled; ephemeral means only the actor sees it.
+
+    `refused` marks the answer to an event that was refused (bad input, not allowed), so an
+    adapter can show it where the member acted, e.g. on the form they are filling in."""
 
     ephemeral: bool = True
+    refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

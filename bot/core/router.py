@@ -14,7 +14,7 @@ from bot.core.commands import Role
 from bot.core.context import Context
 from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.events import ActionChosen, CommandInvoked, Event, FormSubmitted
-from bot.core.messages import Outgoing, reply
+from bot.core.messages import Message, Outgoing, Reply, reply
 from bot.core.parsing import CommandError, Mentions, find_command, parse_arguments, tokenize
 from bot.core.ports import Clock, Directory, EventLedger
 from bot.core.rate_limit import CommandRateLimit
@@ -90,7 +90,7 @@ class Router:
         try:
             return await call_next(state)
         except CommandError as problem:
-            return [reply(str(problem))]
+            return [Outgoing(Message.text(str(problem)), Reply(refused=True))]
         except Exception:
             ref = secrets.token_hex(3)
             log.exception("error %s while handling %s", ref, type(state.event).__name__)

@@ -14,7 +14,7 @@ from bot.adapters.console import COMMUNITY, ConsoleCommunity, Shown
 from bot.adapters.console_render import render
 from bot.app import Trellis
 from bot.core.events import Actor, MessagePosted
-from bot.core.messages import Image, Message, Outbound, ToChannel
+from bot.core.messages import File, Image, Message, Outbound, ToChannel
 from bot.core.ports import SimulatedClock
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
 from bot.demo.population import Person
@@ -47,8 +47,10 @@ class DemoConsole(ConsoleCommunity):
         lines = [f"  {line}" for line in render(message)]
         lines += [
             f"  (image: {block.alt}, {len(block.png):,} bytes)"
-            for block in message.blocks
             if isinstance(block, Image)
+            else f"  (file: {block.name}, {len(block.data):,} bytes)"
+            for block in message.blocks
+            if isinstance(block, Image | File)
         ]
         self.print(header)
         for line in lines:

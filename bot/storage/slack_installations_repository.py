@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 
 from bot.storage.db import Database
@@ -45,6 +45,40 @@ class SlackInstallationRepository:
                 col(SlackInstallation.is_enterprise_install),
             )
             return (await session.exec(org)).first()
+
+    async def update_bot_token(
+        self,
+        enterprise_id: str | None,
+        team_id: str | None,
+        token: str | None,
+        refresh_token: str | None,
+        expires_at: datetime | None,
+    ) -> None:
+        """A rotated bot token (and the refresh token that comes with it)."""
+        async with self.db.session() as session:
+            await session.exec(
+                update(SlackInstallation)
+                .where(col(SlackInstallation.workspace) == workspace_key(enterprise_id, team_id))
+                .values(
+                    bot_token=token,
+                    bot_refresh_token=refresh_token,
+                    bot_token_expires_at=expires_at,
+                )
+            )
+
+    async def forget_user_token(
+        self, enterprise_id: str | None, team_id: str | None, user_id: str
+    ) -> None:
+        """A member's own token revoked: only that goes, the bot keeps serving."""
+        async with self.db.session() as session:
+            await session.exec(
+                update(SlackInstallation)
+                .where(
+                    col(SlackInstallation.workspace) == workspace_key(enterprise_id, team_id),
+                    col(SlackInstallation.installer_user_id) == user_id,
+                )
+                .values(user_token=None)
+            )
 
     async def delete(self, enterprise_id: str | None, team_id: str | None) -> None:
         async with self.db.session() as session:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,10 @@ class Failure:
     status: int
     error: str
     retry_after: int | None = None
+    # Slack did the work, then the answer was lost: a 5xx after storing, or (`drop`) the
+    # connection cut before any answer, which the client sees as a timeout would be.
+    stored: bool = False
+    drop: bool = False
 
 
 @dataclass
@@ -55,6 +60,12 @@ class FakeSlack:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    # conversations.open gives the same DM / group DM for the same members every time.
+    dms: dict[frozenset[str], str] = field(default_factory=dict)
+    # Refresh tokens handed out (token rotation) -> (workspace, token generation).
+    refresh_tokens: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # File id -> the bytes uploaded for it (files upload v2, step two).
+    uploaded: dict[str, bytes] = field(default_factory=dict)
 
     # -- life ----------------------------------------------------------------------------
 
@@ -84,6 +95,32 @@ class FakeSlack:
         """The next call of `method` fails like this (call again to queue more failures)."""
         default = {429: "ratelimited", 500: "internal_error"}.get(status, "invalid")
         self.failures.setdefault(method, []).append(Failure(status, error or default, retry_after))
+
+    def lose(self, method: str, *, drop: bool = True, status: int = 500) -> None:
+        """The next call of `method` is done (a post is stored), then its answer is lost:
+        the connection is cut (`drop`) or Slack answers `status` anyway."""
+        self.failures.setdefault(method, []).append(
+            Failure(status, "internal_error", stored=True, drop=drop)
+        )
+
+    def stored_posts(self, channel: str | None = None) -> list[dict[str, Any]]:
+        """Messages the bot posted that Slack kept (DMs under the user's DM channel)."""
+        rooms = [self.room(channel)] if channel is not None else list(self.history)
+        return [
+            m for room in rooms for m in self.history.get(room, []) if m.get("user") == BOT_USER
+        ]
+
+    def room(self, channel: str) -> str:
+        """The conversation a channel id names: a user id means the DM with that user."""
+        if channel.startswith(("U", "W")):
+            return self.dm_of([channel])
+        return channel
+
+    def dm_of(self, users: list[str]) -> str:
+        key = frozenset(users)
+        if key not in self.dms:
+            self.dms[key] = f"D{len(self.dms) + 1:08d}"
+        return self.dms[key]
 
     def of_calls(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
@@ -129,6 +166,11 @@ class FakeSlack:
         failure = self.next_failure(method)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         await self.record(method, body, token or str(body.get("token", "")))
+        if failure is not None and failure.stored:
+            self.answer(method, body, token)
+            if failure.drop and request.transport is not None:
+                request.transport.close()
+                raise ConnectionResetError("answer dropped on purpose")
         if failure is not None:
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
             return web.json_response(
@@ -139,6 +181,7 @@ class FakeSlack:
     async def upload(self, request: web.Request) -> web.Response:
         data = await request.read()
         self.accepted.append(True)
+        self.uploaded[request.match_info["file"]] = data
         await self.record("upload", {"file": request.match_info["file"], "bytes": len(data)})
         return web.Response(text=f"OK - {len(data)}")
 
@@ -170,37 +213,28 @@ class FakeSlack:
         n = next(self._ids)
         match method:
             case "oauth.v2.access":
-                # The code names the workspace: "code-T0AAA" installs into T0AAA.
-                team = str(body.get("code", "")).removeprefix("code-")
-                return {
-                    "ok": True,
-                    "app_id": "A0TRELLIS",
-                    "authed_user": {"id": f"U{team}ADMIN"},
-                    "scope": "chat:write,commands",
-                    "token_type": "bot",
-                    "access_token": f"xoxb-{team}",
-                    "bot_user_id": f"UBOT{team}",
-                    "team": {"id": team, "name": f"Workspace {team}"},
-                    "enterprise": None,
-                    "is_enterprise_install": False,
-                }
+                return self.oauth_access(body)
             case "auth.test":
-                # A token from oauth.v2.access ("xoxb-T0AAA") belongs to its workspace.
-                installed = token.startswith("xoxb-T") and token != "xoxb-test"
+                # A token from oauth.v2.access ("xoxb-T0AAA", "xoxe.xoxb-T0AAA-2") belongs
+                # to its workspace.
+                installed = re.search(r"xoxb-(T[0-9A-Z]+)", token)
                 return {
                     "ok": True,
-                    "team_id": token.removeprefix("xoxb-") if installed else TEAM,
+                    "team_id": installed.group(1) if installed and token != "xoxb-test" else TEAM,
                     "team": "Trellis test",
                     "user_id": BOT_USER,
                     "bot_id": "B0BOT",
                     "url": "https://trellis-test.slack.com/",
                 }
             case "chat.postMessage":
-                return {"ok": True, "channel": body.get("channel"), "ts": f"1700000000.{n:06d}"}
+                ts = f"1700000000.{n:06d}"
+                self.keep_post(body, ts)
+                return {"ok": True, "channel": body.get("channel"), "ts": ts}
             case "chat.postEphemeral":
                 return {"ok": True, "message_ts": f"1700000000.{n:06d}"}
             case "conversations.open":
-                return {"ok": True, "channel": {"id": f"D{n:08d}"}}
+                users = str(body.get("users", "")).split(",")
+                return {"ok": True, "channel": {"id": self.dm_of(users)}}
             case "users.info":
                 user = body.get("user", "")
                 return {"ok": True, "user": self.users.get(user, default_user(user))}
@@ -218,6 +252,46 @@ class FakeSlack:
                 return {"ok": True, "url": self.url.replace("http", "ws") + "/socket"}
         return {"ok": True}
 
+    def oauth_access(self, body: dict[str, Any]) -> dict[str, Any]:
+        """An install: the code names the workspace ("code-T0AAA" installs into T0AAA;
+        "rotating-T0AAA" with token rotation on: a token expiring in a minute and a refresh
+        token). A renewal (grant_type=refresh_token) hands out the next token of that
+        workspace; a refresh token is good once, as Slack's."""
+        answer: dict[str, Any] = {
+            "ok": True,
+            "app_id": "A0TRELLIS",
+            "scope": "chat:write,commands",
+            "token_type": "bot",
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
+        if body.get("grant_type") == "refresh_token":
+            refresh = str(body.get("refresh_token", ""))
+            if refresh not in self.refresh_tokens:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            team, generation = self.refresh_tokens.pop(refresh)
+            return {**answer, **self.rotating(team, generation + 1, 12 * 3600)}
+        code = str(body.get("code", ""))
+        team = code.removeprefix("code-").removeprefix("rotating-")
+        answer.update(
+            authed_user={"id": f"U{team}ADMIN"},
+            access_token=f"xoxb-{team}",
+            bot_user_id=f"UBOT{team}",
+            team={"id": team, "name": f"Workspace {team}"},
+        )
+        if code.startswith("rotating-"):
+            answer.update(self.rotating(team, 1, 60))
+        return answer
+
+    def rotating(self, team: str, generation: int, expires_in: int) -> dict[str, Any]:
+        refresh = f"xoxe-1-{team}-{generation}"
+        self.refresh_tokens[refresh] = (team, generation)
+        return {
+            "access_token": f"xoxe.xoxb-{team}-{generation}",
+            "refresh_token": refresh,
+            "expires_in": expires_in,
+        }
+
     def remember(self, channel: str, ts: str, user: str, text: str, thread_ts: str = "") -> None:
         """A message a member posted (Slack-escaped text), for later history look-ups."""
         message = {"type": "message", "user": user, "text": text, "ts": ts}
@@ -225,17 +299,38 @@ class FakeSlack:
             message["thread_ts"] = thread_ts
         self.history.setdefault(channel, []).append(message)
 
+    def keep_post(self, body: dict[str, Any], ts: str) -> None:
+        """A bot post, kept in its conversation's history with its metadata."""
+        message: dict[str, Any] = {
+            "type": "message",
+            "user": BOT_USER,
+            "bot_id": "B0BOT",
+            "text": body.get("text", ""),
+            "ts": ts,
+        }
+        if isinstance(body.get("metadata"), dict):
+            message["metadata"] = body["metadata"]
+        self.history.setdefault(self.room(str(body.get("channel", ""))), []).append(message)
+
     def messages_at(self, method: str, body: dict[str, Any]) -> list[dict[str, Any]]:
-        """History holds channel messages (and thread parents); replies, a thread's."""
+        """History holds channel messages (and thread parents), newest first; replies, a
+        thread's. Metadata is only shown when asked for, as Slack does."""
         oldest, latest = str(body.get("oldest") or "0"), str(body.get("latest") or "9")
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
         found = []
         for message in self.history.get(str(body.get("channel")), []):
             in_thread = message.get("thread_ts") not in (None, message["ts"])
             if (method == "conversations.history") == in_thread:
                 continue
             if oldest <= message["ts"] <= latest:
-                found.append(message)
-        return found
+                shown = dict(message)
+                if not with_metadata:
+                    shown.pop("metadata", None)
+                found.append(shown)
+        if method == "conversations.history":
+            found.reverse()
+        limit = int(body.get("limit") or 100)
+        return found[:limit]
 
     # -- checks --------------------------------------------------------------------------
 

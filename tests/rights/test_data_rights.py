@@ -18,9 +18,10 @@ async def export_of(network: Network, name: str) -> dict[str, Any]:
     network.community.delivered.clear()
     assert "sent you a direct message" in await network.run("me export", by=name)
     [dm] = [d for d in network.dms(name) if "everything Trellis stores" in d.text]
-    [file] = [b for b in dm.message.blocks if isinstance(b, Image)]
-    assert file.filename == "trellis-export.json"
-    data: dict[str, Any] = json.loads(file.png)
+    [file] = dm.files
+    assert file.name == "trellis-export.json" and file.mime_type == "application/json"
+    assert not [b for b in dm.message.blocks if isinstance(b, Image)]  # a file, not a chart
+    data: dict[str, Any] = json.loads(file.data)
     return data
 
 

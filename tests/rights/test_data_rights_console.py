@@ -32,6 +32,7 @@ def test_the_documented_console_run(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in out + result.stderr
     first = out[out.index("> /trellis me export") :]
+    assert "(file trellis-export.json: Everything Trellis stores about you)" in first
     assert "(saved trellis-export.json, " in first
     assert "[Erase my data]  :click rights.erase confirm" in out
     assert "Done: everything Trellis stored about you is erased." in out

@@ -3,6 +3,7 @@ pause/resume buttons; a facilitator's Home adds their containers' status."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.slack.care import (
@@ -140,3 +141,79 @@ async def test_motivation_button_on_home_opens_the_form(slack: Slack) -> None:
     view = await open_home(slack, BOB)
     await slack.interact(home_click(slack, BOB, button(view, "motivation.open")))
     assert last_view(slack)["callback_id"] == "trellis:motivation.statement"
+
+
+def published_since(slack: Slack, since: int, user: str) -> list[dict[str, Any]]:
+    return [
+        c.body["view"]
+        for c in slack.fake.calls[since:]
+        if c.method == "views.publish" and c.body["user_id"] == user
+    ]
+
+
+async def test_a_facilitators_change_is_published_to_the_members_who_have_a_home(
+    slack: Slack,
+) -> None:
+    await container(slack)
+    assert "none planned" in text(await open_home(slack, BOB))
+    since = len(slack.fake.calls)
+    # Ada (not Bob) sets the container's check-ins: Bob's open Home follows.
+    await slack.command("checkin schedule --every week --day fri --at 16:00 --questions what")
+    (view,) = published_since(slack, since, BOB)
+    assert "Next check-in" in text(view) and "Fri" in text(view)
+    assert "none planned" not in text(view)
+    assert published_since(slack, since, CAT) == []  # Cat never opened her Home
+    assert published_since(slack, since, ADA) == []  # nor did Ada
+
+    # A command that changes nothing Bob sees publishes nothing.
+    since = len(slack.fake.calls)
+    await slack.command("help")
+    assert published_since(slack, since, BOB) == []
+
+
+async def test_a_pause_running_out_is_shown_without_the_member_doing_anything(
+    slack: Slack,
+) -> None:
+    await container(slack)
+    view = await open_home(slack, BOB)
+    await slack.interact(home_click(slack, BOB, button(view, "home.pause")))
+    assert "paused until 2026-03-16" in text(latest_home(slack, BOB))
+    since = len(slack.fake.calls)
+    await advance(slack, days=15)
+    await slack.settle()
+    # Scheduled passes ran meanwhile (the daily one among them); the latest shows the end.
+    views = published_since(slack, since, BOB)
+    assert views and "paused until" not in text(views[-1]) and button(views[-1], "home.pause")
+
+
+async def test_changes_in_a_burst_are_published_once_per_member() -> None:
+    from bot.adapters.slack.home_refresh import HomeRefresher
+
+    release = asyncio.Event()
+    contents = {"U1": "v1", "U2": "v1"}
+    sent: list[tuple[str, str]] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    async def render(team: str, user: str) -> dict[str, Any]:
+        return {"type": "home", "blocks": [contents[user]]}
+
+    async def publish(team: str, user: str, view: dict[str, Any]) -> None:
+        sent.append((user, view["blocks"][0]))
+
+    async def settle(seconds: float) -> None:
+        await release.wait()
+
+    homes = HomeRefresher(
+        render, publish, settle, lambda work: tasks.append(asyncio.ensure_future(work))
+    )
+    await homes.publish("T1", "U1", force=True)
+    await homes.publish("T1", "U2", force=True)
+    sent.clear()
+    for step in ("v2", "v3", "v4"):  # three changes, close together
+        contents["U1"] = step
+        homes.changed("T1")
+    homes.changed()  # and a scheduled run
+    assert len(tasks) == 1
+    release.set()
+    await asyncio.gather(*tasks)
+    assert sent == [("U1", "v4")]  # once, the latest; U2's Home did not change

@@ -48,6 +48,8 @@ def register(slack: Slack) -> list[Any]:
 
     async def reflect(ctx: Context[FormSubmitted]) -> list[Outgoing]:
         seen.append(ctx.event)
+        if ctx.event.values.get("mood") == "badly" and "clash" in ctx.event.values["what"]:
+            raise CommandError("Another check-in already uses that slot; pick another time.")
         if len(ctx.event.values.get("what", "")) < 5:
             raise CommandError("what: please write at least 5 characters.")
         return [reply("Thanks, saved.")]
@@ -165,12 +167,54 @@ async def test_field_error_is_shown_on_the_modal(slack: Slack) -> None:
     assert slack.fake.of("chat.postEphemeral") == []
 
 
+async def test_a_problem_naming_no_field_stays_on_the_modal_with_answers_kept(
+    slack: Slack,
+) -> None:
+    register(slack)
+    values = {
+        "what": {"value": {"type": "plain_text_input", "value": "A clash with <!here> & co"}},
+        "mood": {"value": {"type": "static_select", "selected_option": {"value": "badly"}}},
+    }
+    status, body = await slack.interact(submission(values))
+    assert status == 200
+    answer = json.loads(body)
+    assert answer["response_action"] == "update"
+    view = answer["view"]
+    assert view["callback_id"] == "trellis:demo.reflect"
+    assert json.loads(view["private_metadata"])["context"] == "container:7"
+    notice = view["blocks"][0]["text"]["text"]
+    assert "Another check-in already uses that slot" in notice
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert inputs["what"]["initial_value"] == "A clash with <!here> & co"  # kept, as typed
+    assert inputs["mood"]["initial_option"] == {"value": "badly"}
+    assert "id" not in view and "state" not in view  # Slack refuses those in an update
+    assert slack.fake.of("chat.postEphemeral") == [] and slack.fake.of("response_url") == []
+
+    # Submitted again, corrected: the notice is not stacked, and the modal closes.
+    values["what"]["value"]["value"] = "We tried pairs"
+    status, body = await slack.interact(submission(values, {**view}))
+    assert status == 200 and body == ""
+    assert "Thanks, saved." in " ".join(slack.fake.texts("chat.postEphemeral"))
+
+
+async def test_a_second_refusal_replaces_the_notice(slack: Slack) -> None:
+    register(slack)
+    values = {
+        "what": {"value": {"type": "plain_text_input", "value": "clash"}},
+        "mood": {"value": {"type": "static_select", "selected_option": {"value": "badly"}}},
+    }
+    _, body = await slack.interact(submission(values))
+    _, body = await slack.interact(submission(values, json.loads(body)["view"]))
+    blocks = json.loads(body)["view"]["blocks"]
+    assert sum(b.get("block_id") == "trellis.problem" for b in blocks) == 1
+
+
 async def test_unknown_form_is_answered_not_crashed(slack: Slack) -> None:
     other = Form("gone.form", "Old", (TextInput("x", "X"),))
     values = {"x": {"value": {"type": "plain_text_input", "value": "1"}}}
-    status, _ = await slack.interact(submission(values, modal(other, "C0MATHS")))
+    status, body = await slack.interact(submission(values, modal(other, "C0MATHS")))
     assert status == 200
-    assert "no longer in use" in " ".join(slack.fake.texts("chat.postEphemeral"))
+    assert "no longer in use" in json.loads(body)["view"]["blocks"][0]["text"]["text"]
 
 
 async def test_buttons_render_with_unique_action_ids(slack: Slack) -> None:

@@ -32,7 +32,7 @@ async def oauth_slack(tmp_path: Path, fake: FakeSlack) -> AsyncIterator[Slack]:
         yield served
 
 
-async def install(slack: Slack, team: str) -> tuple[int, str]:
+async def install(slack: Slack, team: str, code_prefix: str = "code-") -> tuple[int, str]:
     """An admin of `team` opens the install page, goes to Slack, and comes back with a code."""
     base = slack.url.removesuffix("/slack/events")
     async with aiohttp.ClientSession() as browser:
@@ -46,7 +46,8 @@ async def install(slack: Slack, team: str) -> tuple[int, str]:
         assert "client_id=111.222" in link.group(1)
         state = re.search(r"state=([^&\"]+)", link.group(1))
         assert state is not None
-        callback = f"{base}/slack/oauth_redirect?code=code-{team}&state={state.group(1)}"
+        code = f"{code_prefix}{team}"
+        callback = f"{base}/slack/oauth_redirect?code={code}&state={state.group(1)}"
         headers = {"Cookie": f"{cookie.key}={cookie.value}"}
         async with browser.get(callback, headers=headers) as back:
             return back.status, await back.text()

@@ -22,6 +22,7 @@ from bot.core.messages import (
     Choice,
     Context,
     Fields,
+    File,
     Form,
     Image,
     Message,
@@ -50,11 +51,17 @@ class Rendered:
     content: str | None = None
     embed: discord.Embed | None = None
     view: discord.ui.View | None = None
-    images: list[Image] = field(default_factory=list)
+    # Images and files alike go as attachments.
+    images: list[Image | File] = field(default_factory=list)
 
     def files(self) -> list[discord.File]:
         """Fresh file objects for each send (a `discord.File` can be read once)."""
-        return [discord.File(io.BytesIO(i.png), filename=i.filename) for i in self.images]
+        return [
+            discord.File(io.BytesIO(i.png), filename=i.filename)
+            if isinstance(i, Image)
+            else discord.File(io.BytesIO(i.data), filename=i.name, description=i.title or None)
+            for i in self.images
+        ]
 
     def text(self) -> str:
         return self.content or (self.embed.description or "" if self.embed else "")
@@ -112,6 +119,8 @@ def paragraphs(message: Message) -> Iterator[str]:
                 yield "\n".join(f"-# {escape(line)}" for line in text.splitlines() or [""])
             case Image(alt=alt):
                 yield f"-# image: {escape(alt)}"
+            case File(name=name, title=title):
+                yield f"-# file: {escape(title or name)}"
 
 
 def split(text: str, limit: int) -> list[str]:
@@ -208,7 +217,7 @@ def render(message: Message, shelf: FormShelf) -> list[Rendered]:
         ]
     last = rendered[-1]
     last.view = build_view(message, shelf)
-    last.images = [b for b in message.blocks if isinstance(b, Image)]
+    last.images = [b for b in message.blocks if isinstance(b, Image | File)]
     if last.content is None and last.embed is None and last.view is None and not last.images:
         last.content = "\u200b"
     return rendered

@@ -11,14 +11,16 @@ import asyncio
 import logging
 import re
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.listener.async_builtins import AsyncTokenRevocationListeners
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
@@ -26,15 +28,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack import forms, installations, translate
 from bot.adapters.slack.home import home_message, home_view
+from bot.adapters.slack.home_refresh import DAILY_KIND, HomeRefresher, next_daily
 from bot.adapters.slack.members import MemberCache
 from bot.adapters.slack.outbound import SlackSender
 from bot.adapters.slack.pacing import Pacer, SendFailed
+from bot.adapters.slack.render import SlackBlock
 from bot.adapters.slack.replies import OPEN_FORM, Origin, open_form, send_replies
 from bot.app import Trellis
 from bot.config import Settings
 from bot.core import codec
-from bot.core.events import Actor, Event, FormSubmitted
+from bot.core.events import Event, FormSubmitted, MessagePosted, ReactionAdded
 from bot.core.messages import Form, Message, Outgoing, Reply
+from bot.storage.outbox_give_up_repository import OutboxGiveUpRepository
 from bot.storage.slack_installations_repository import SlackInstallationRepository
 
 log = logging.getLogger(__name__)
@@ -55,7 +60,12 @@ class SlackAdapter:
             # Many workspaces: no token of our own; each workspace's from its installation.
             repository = SlackInstallationRepository(trellis.db)
             self.oauth = installations.oauth_flow(settings, repository, trellis.clock)
-            self.client = AsyncWebClient(base_url=settings.slack_api_url)
+            self.store = installations.DatabaseInstallationStore(repository)
+            self.renew = installations.rotator(
+                settings, AsyncWebClient(base_url=settings.slack_api_url, retry_handlers=[])
+            )
+            # No SDK retries: the pacer retries, and first checks whether a post landed.
+            self.client = AsyncWebClient(base_url=settings.slack_api_url, retry_handlers=[])
             self.sender = SlackSender(self.client, pacer or Pacer(), self.bot_token)
             self.installations = repository
             self.bolt = AsyncApp(
@@ -66,7 +76,7 @@ class SlackAdapter:
             )
         else:
             self.client = AsyncWebClient(
-                token=settings.slack_bot_token, base_url=settings.slack_api_url
+                token=settings.slack_bot_token, base_url=settings.slack_api_url, retry_handlers=[]
             )
             self.sender = SlackSender(self.client, pacer or Pacer())
             self.bolt = AsyncApp(
@@ -81,18 +91,25 @@ class SlackAdapter:
             installers=self.installer_of if self.oauth is not None else None,
         )
         self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
-        self.home_seen: set[tuple[str, str]] = set()
+        self.homes = HomeRefresher(
+            self.render_home, self.sender.publish_home, self.sender.pacer.sleep, self.spawn
+        )
+        self.daily_planned = False
         self.reacted: OrderedDict[tuple[str, str, str], dict[str, Any] | None] = OrderedDict()
         self.inflight = 0
+        self.background: set[asyncio.Future[None]] = set()
         self.settled = asyncio.Event()
         self.settled.set()
         trellis.outbox.attach(self.sender)
+        # Scheduled work (check-in rounds, pulses closing...) changes Homes too.
+        trellis.scheduler.after_each.append(self.after_scheduled)
+        trellis.scheduler.job(DAILY_KIND, self.daily_homes)
         self.register()
 
     async def bot_token(self, team: str) -> str | None:
-        """This workspace's bot token, from its installation (OAuth mode)."""
-        found = await self.installations.find(None, team)
-        return found.bot_token if found is not None else None
+        """This workspace's bot token, from its installation (OAuth mode), renewed first
+        when token rotation is on and it is about to expire."""
+        return await installations.current_bot_token(self.store, self.renew, team)
 
     async def installer_of(self, team: str) -> str | None:
         """Who installed the app in this workspace: a facilitator there from the start."""
@@ -108,6 +125,8 @@ class SlackAdapter:
         bolt.event("member_joined_channel")(self.on_membership)
         bolt.event("member_left_channel")(self.on_membership)
         bolt.event("app_home_opened")(self.on_home_opened)
+        bolt.event("app_uninstalled")(self.on_uninstalled)
+        bolt.event("tokens_revoked")(self.on_tokens_revoked)
         bolt.action(re.compile(".*"))(self.on_action)
         bolt.view_submission(re.compile(".*"))(self.on_view)
         bolt.error(self.on_error)
@@ -127,6 +146,25 @@ class SlackAdapter:
             self.inflight -= 1
             if self.inflight == 0:
                 self.settled.set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run work in the background, counted as in progress from this moment."""
+        self.inflight += 1
+        self.settled.clear()
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("failed while refreshing Slack Homes")
+            finally:
+                self.inflight -= 1
+                if self.inflight == 0:
+                    self.settled.set()
+
+        task = asyncio.ensure_future(run())
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every acknowledged request has been fully handled."""
@@ -157,20 +195,27 @@ class SlackAdapter:
         replies = await self.trellis.handle(event)
         await send_replies(self.sender, origin, replies)
         await self.trellis.outbox.drain()
-        await self.refresh_home(origin.team, event.actor)
+        if not isinstance(event, MessagePosted | ReactionAdded):
+            # Commands, clicks, forms and joins can change anyone's Home; chat cannot.
+            self.homes.changed(origin.team)
 
-    async def refresh_home(self, team: str, actor: Actor) -> None:
-        """Keep a Home tab the member has looked at up to date after they changed things."""
-        if (team, actor.ref.external_id) in self.home_seen:
-            await self.publish_home(team, actor)
+    # -- App Home ------------------------------------------------------------------------
 
-    async def publish_home(self, team: str, actor: Actor) -> None:
-        self.home_seen.add((team, actor.ref.external_id))
-        message = await home_message(self.trellis, translate.community(team), actor)
-        try:
-            await self.sender.publish_home(team, actor.ref.external_id, home_view(message))
-        except SendFailed as problem:
-            log.warning("could not publish the Home of %s: %s", actor.ref.external_id, problem)
+    async def render_home(self, team: str, user: str) -> SlackBlock:
+        actor = await self.members.actor(team, user)
+        return home_view(await home_message(self.trellis, translate.community(team), actor))
+
+    async def after_scheduled(self) -> None:
+        self.homes.changed()
+
+    async def daily_homes(self, payload: dict[str, Any], due_at: datetime) -> None:
+        """Pauses run out with no event: a daily pass shows it."""
+        self.homes.changed()
+        await self.plan_daily(due_at)
+
+    async def plan_daily(self, after: datetime) -> None:
+        due = next_daily(after)
+        await self.trellis.scheduler.plan(f"{DAILY_KIND}:{due:%Y-%m-%d}", DAILY_KIND, due, {})
 
     # -- listeners -----------------------------------------------------------------------
 
@@ -238,7 +283,42 @@ class SlackAdapter:
             if event.get("tab", "home") != "home":
                 return
             team = translate.team_of(body)
-            await self.publish_home(team, await self.members.actor(team, event["user"]))
+            await self.homes.publish(team, event["user"], force=True)
+            if not self.daily_planned:
+                self.daily_planned = True
+                await self.plan_daily(self.trellis.clock.now())
+
+    async def on_uninstalled(self, body: dict[str, Any], context: AsyncBoltContext) -> None:
+        async with self.working("app_uninstalled"):
+            if self.oauth is not None:  # Bolt's own listener, through our installation store
+                await self.revocations().handle_app_uninstalled_events(context)
+            await self.stop_serving(translate.team_of(body), "the app was uninstalled")
+
+    async def on_tokens_revoked(
+        self, body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        async with self.working("tokens_revoked"):
+            if self.oauth is not None:
+                await self.revocations().handle_tokens_revoked_events(event, context)
+            if (event.get("tokens") or {}).get("bot"):
+                await self.stop_serving(translate.team_of(body), "the bot token was revoked")
+
+    def revocations(self) -> AsyncTokenRevocationListeners:
+        return AsyncTokenRevocationListeners(self.store)
+
+    async def stop_serving(self, team: str, reason: str) -> None:
+        """Nothing more is sent to a workspace that removed the app: what was queued for it
+        is given up (and listed by `/trellis outbox failed`), not retried for a day."""
+        if self.oauth is None:  # with OAuth the installation is gone, and a reinstall is new
+            self.sender.stop(team, reason)
+        self.homes.forget(team)
+        community = await self.trellis.directory.community(translate.community(team))
+        keys = await OutboxGiveUpRepository(self.trellis.db).give_up_pending(
+            community.id, f"{reason} from this workspace"
+        )
+        log.warning(
+            "Slack workspace %s: %s; gave up %d queued message(s)", team[:20], reason, len(keys)
+        )
 
     async def on_action(self, ack: Ack, body: dict[str, Any]) -> None:
         async with self.working("button"):
@@ -286,11 +366,12 @@ class SlackAdapter:
                 await ack()
                 await send_replies(self.sender, origin, await task)
                 await self.trellis.outbox.drain()
+                self.homes.changed(team)
                 return
             replies = await self.answer_modal(ack, view, submission, replies)
             await send_replies(self.sender, origin, replies)
             await self.trellis.outbox.drain()
-            await self.refresh_home(team, await self.members.actor(team, user))
+            self.homes.changed(team)
 
     async def submit(self, team: str, user: str, submission: forms.Submission) -> list[Outgoing]:
         actor = await self.members.actor(team, user)
@@ -317,6 +398,12 @@ class SlackAdapter:
             mapped = forms.field_error(message.plain_text(), forms.field_names(view))
             if mapped is not None and message.form is None:
                 await ack(response_action="errors", errors={mapped[0]: mapped[1][:2000]})
+                return []
+            if replies[0].target.refused and message.form is None:
+                # No field to point at: say it on the modal, keeping what was typed.
+                await ack(
+                    response_action="update", view=forms.with_problem(view, message.plain_text())
+                )
                 return []
         for index, outgoing in enumerate(replies):
             form = outgoing.message.form

@@ -10,11 +10,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.adapters.slack.escape import escape
 from bot.adapters.slack.render import (
     MAX_SECTION,
     MAX_VIEW_BLOCKS,
     SlackBlock,
     clip,
+    mrkdwn,
     option,
     plain,
     render,
@@ -155,3 +157,47 @@ def field_error(problem: str, fields: dict[str, str]) -> tuple[str, str] | None:
         if head in (name.lower(), label.lower()):
             return name, rest.strip()
     return None
+
+
+PROBLEM_BLOCK = "trellis.problem"
+# What a view update may carry back (the submitted view also has ids, state, hashes...).
+VIEW_KEYS = ("type", "callback_id", "private_metadata", "title", "submit", "close")
+
+
+def typed_back(block: SlackBlock, state: dict[str, Any]) -> SlackBlock:
+    """An input block with what the member typed or chose as its initial value."""
+    typed = state.get(str(block.get("block_id")), {}).get(VALUE)
+    element = dict(block.get("element") or {})
+    if not isinstance(typed, dict):
+        return block
+    for key in ("initial_value", "initial_option", "initial_options"):
+        element.pop(key, None)
+    if typed.get("selected_options"):
+        element["initial_options"] = typed["selected_options"]
+    elif typed.get("selected_option"):
+        element["initial_option"] = typed["selected_option"]
+    elif typed.get("value"):
+        element["initial_value"] = str(typed["value"])
+    return {**block, "element": element}
+
+
+def with_problem(view: dict[str, Any], problem: str) -> SlackBlock:
+    """The submitted modal again, a notice of `problem` on top and every answer kept, for a
+    refusal that names no field (Slack's `errors` can only point at an input)."""
+    state = (view.get("state") or {}).get("values") or {}
+    notice: SlackBlock = {
+        "type": "section",
+        "block_id": PROBLEM_BLOCK,
+        "text": mrkdwn(":warning: " + escape(clip(problem, MAX_SECTION - 20))),
+    }
+    blocks: list[SlackBlock] = [notice]
+    for block in view.get("blocks") or []:
+        if not isinstance(block, dict) or block.get("block_id") == PROBLEM_BLOCK:
+            continue
+        blocks.append(typed_back(block, state) if block.get("type") == "input" else block)
+    while len(blocks) > MAX_VIEW_BLOCKS:  # make room for the notice: an intro line goes
+        extra = next((b for b in blocks[1:] if b.get("type") != "input"), blocks[-1])
+        blocks.remove(extra)
+    updated: SlackBlock = {key: view[key] for key in VIEW_KEYS if key in view}
+    updated["blocks"] = blocks
+    return updated

@@ -18,6 +18,7 @@ BOT_SCOPES: dict[str, str] = {
     "channels:history": "message events in public channels, for the interaction graph",
     "groups:history": "message events in private channels Trellis was invited to",
     "im:history": "messages members send Trellis in DMs (conversations with the bot)",
+    "mpim:history": "find a post to a subgroup's group DM whose answer was lost, not repost it",
     "reactions:read": "reaction_added events, for the interaction graph",
     "channels:read": "member_joined_channel / member_left_channel in public channels",
     "groups:read": "member_joined_channel / member_left_channel in private channels",
@@ -31,6 +32,9 @@ BOT_EVENTS = [
     "reaction_added",
     "member_joined_channel",
     "member_left_channel",
+    # No scope needed: stop sending to a workspace that removed the app.
+    "app_uninstalled",
+    "tokens_revoked",
 ]
 
 

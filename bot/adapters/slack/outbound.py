@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -21,13 +24,26 @@ from bot.adapters.slack.render import SlackBlock, render
 from bot.core import codec
 from bot.core.messages import Message, Outbound, ToChannel, ToGroup
 from bot.core.refs import ChannelRef, CommunityRef
-from bot.delivery.transport import DeliveryError
+from bot.delivery.transport import DeliveryError, delivery_key
 
 log = logging.getLogger(__name__)
 REMEMBERED_PARTIAL = 1000
+# The metadata event type our posts carry, and how far back a lost post is looked for.
+DELIVERY_EVENT = "trellis_delivery"
+LOOK_BACK = 50
+MAX_KEY = 200
 
 
 TokenSource = Callable[[str], Awaitable[str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One file for Slack's files upload v2: an image (with alt text) or an attachment."""
+
+    content: bytes
+    filename: str
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 class SlackSender:
@@ -41,6 +57,10 @@ class SlackSender:
         self.clients: dict[str, AsyncWebClient] = {}
         # Message digest -> posts already sent, for messages interrupted half way.
         self.progress: OrderedDict[str, int] = OrderedDict()
+        # Workspaces that removed the app (single-token mode; with OAuth its row is gone).
+        self.stopped: dict[str, str] = {}
+        # Posts whose last attempt got no answer: looked for before they are sent again.
+        self.unsure: OrderedDict[tuple[str, int], None] = OrderedDict()
 
     # -- the outbox's Transport ----------------------------------------------------------
 
@@ -70,15 +90,22 @@ class SlackSender:
         self.progress.pop(digest, None)
         return space
 
+    def stop(self, team: str, reason: str) -> None:
+        self.stopped[team] = reason
+
     async def client_for(self, team: str) -> AsyncWebClient:
         """The client holding this workspace's token (the one token unless OAuth is on)."""
+        if team in self.stopped:
+            raise SendFailed(f"{self.stopped[team]} from workspace {team[:20]}")
         if self.tokens is None:
             return self.client
         token = await self.tokens(team)
         if token is None:
             raise SendFailed(f"the app is not installed in workspace {team[:20]}")
         if token not in self.clients:
-            self.clients[token] = AsyncWebClient(token=token, base_url=self.client.base_url)
+            self.clients[token] = AsyncWebClient(
+                token=token, base_url=self.client.base_url, retry_handlers=[]
+            )
         return self.clients[token]
 
     # -- posting -------------------------------------------------------------------------
@@ -88,30 +115,86 @@ class SlackSender:
     ) -> None:
         """Post a message (split as needed) and upload its images; DMs take a user id."""
         rendered = render(message)
+        # Slack takes no idempotency key: each post carries ours as metadata, so a post whose
+        # answer was lost can be found in the channel instead of being posted again.
+        mark = delivery_key.get() or key or uuid.uuid4().hex
         for index, (text, blocks) in enumerate(rendered.posts):
             if index < skip:
                 continue
-            await self.call(team, "chat.postMessage", channel, text=text, blocks=blocks)
+            payload = {"key": mark[:MAX_KEY], "part": index}
+            unsure = (mark, index) in self.unsure
+            if unsure and await self.landed(team, channel, payload) is not None:
+                self.unsure.pop((mark, index), None)
+            else:
+                try:
+                    await self.call(
+                        team,
+                        "chat.postMessage",
+                        channel,
+                        text=text,
+                        blocks=blocks,
+                        metadata={"event_type": DELIVERY_EVENT, "event_payload": payload},
+                        landed=partial(self.landed, team, channel, payload),
+                    )
+                except SendFailed as problem:
+                    if problem.retry_after is not None:  # out of attempts: outcome unknown
+                        self.remember_unsure(mark, index)
+                    raise
+                self.unsure.pop((mark, index), None)
             if key:
                 self.progress[key] = index + 1
                 while len(self.progress) > REMEMBERED_PARTIAL:
                     self.progress.popitem(last=False)
-        if rendered.images:
+        uploads = [Upload(i.png, i.filename, {"alt_txt": i.alt}) for i in rendered.images] + [
+            Upload(f.data, f.name, {"title": f.title or f.name}) for f in rendered.files
+        ]
+        if uploads:
+            # Files v2 needs a conversation id: a DM is opened (found again) for a user id.
             room = await self.conversation(team, channel)
             client = await self.client_for(team)
-            for offset, image in enumerate(rendered.images, start=len(rendered.posts)):
+            for offset, upload in enumerate(uploads, start=len(rendered.posts)):
                 if offset < skip:
                     continue
                 await self.pacer.call(
                     team,
                     "files.upload",
-                    lambda image=image: client.files_upload_v2(  # type: ignore[misc]
-                        channel=room, content=image.png, filename=image.filename, alt_txt=image.alt
+                    lambda upload=upload: client.files_upload_v2(  # type: ignore[misc]
+                        channel=room,
+                        content=upload.content,
+                        filename=upload.filename,
+                        **upload.extra,
                     ),
                     channel=room,
                 )
                 if key:
                     self.progress[key] = offset + 1
+
+    def remember_unsure(self, mark: str, index: int) -> None:
+        self.unsure[(mark, index)] = None
+        while len(self.unsure) > REMEMBERED_PARTIAL:
+            self.unsure.popitem(last=False)
+
+    async def landed(self, team: str, channel: str, payload: dict[str, Any]) -> Any:
+        """Our post carrying `payload` as metadata, if the channel's latest messages hold it
+        (a DM is looked up in the conversation `conversations.open` gives for the user)."""
+        room = await self.conversation(team, channel)
+        client = await self.client_for(team)
+        answer = await self.pacer.call(
+            team,
+            "conversations.history",
+            lambda: client.conversations_history(
+                channel=room, include_all_metadata=True, limit=LOOK_BACK
+            ),
+        )
+        for found in answer.get("messages") or []:
+            meta = found.get("metadata") if isinstance(found, dict) else None
+            if (
+                isinstance(meta, dict)
+                and meta.get("event_type") == DELIVERY_EVENT
+                and meta.get("event_payload") == payload
+            ):
+                return {"ok": True, "channel": room, "ts": found.get("ts")}
+        return None
 
     async def post_ephemeral(self, team: str, channel: str, user: str, message: Message) -> None:
         for text, blocks in render(message).posts:
@@ -188,7 +271,15 @@ class SlackSender:
                 return message
         return None
 
-    async def call(self, team: str, method: str, channel: str | None, **body: Any) -> Any:
+    async def call(
+        self,
+        team: str,
+        method: str,
+        channel: str | None,
+        *,
+        landed: Callable[[], Awaitable[Any]] | None = None,
+        **body: Any,
+    ) -> Any:
         """A Web API call as JSON, paced; `channel` is the pacing channel (and sent as such)."""
         if channel is not None:
             body["channel"] = channel
@@ -200,4 +291,5 @@ class SlackSender:
             method,
             lambda: client.api_call(method, json=body),
             channel=channel,
+            landed=landed,
         )

@@ -130,11 +130,21 @@ class Pacer:
         send: Callable[[], Awaitable[T]],
         *,
         channel: str | None = None,
+        landed: Callable[[], Awaitable[T | None]] | None = None,
     ) -> T:
-        """Run `send` when its rates allow; retries what Slack asks to be retried."""
+        """Run `send` when its rates allow; retries what Slack asks to be retried.
+
+        After a timeout or a 5xx Slack may have done the work anyway; `landed`, when given,
+        looks for it and its answer stands in for the call's, so nothing is done twice."""
         keys = self.keys(team, method, channel)
+        unsure = False
         for attempt in range(MAX_ATTEMPTS):
             await self.wait(keys)
+            if unsure and landed is not None:
+                found = await self.look(method, landed)
+                if found is not None:
+                    return found
+            unsure = False
             try:
                 return await send()
             except SlackApiError as error:
@@ -142,17 +152,30 @@ class Pacer:
                 if status == 429:
                     delay = retry_after(error.response.headers)
                 elif status >= 500:
-                    delay = backoff(attempt)
+                    delay, unsure = backoff(attempt), True
                 else:
                     raise SendFailed(f"{method}: {error.response.get('error', status)}") from None
             except Transient as error:
                 delay = error.retry_after or backoff(attempt)
+                unsure = error.status >= 500
             except (TimeoutError, aiohttp.ClientError) as error:
-                delay = backoff(attempt)
+                delay, unsure = backoff(attempt), True
                 log.warning("%s to Slack failed (%s); retrying", method, type(error).__name__)
             log.info("%s: Slack asked to wait %.1f s (attempt %d)", method, delay, attempt + 1)
             self.block(keys, delay)
         raise SendFailed(f"{method}: still failing after {MAX_ATTEMPTS} attempts", MAX_BACKOFF)
+
+    async def look(self, method: str, landed: Callable[[], Awaitable[T | None]]) -> T | None:
+        """Whether an unanswered call went through. When that cannot be told it is not sent
+        again now: the caller tries later (the outbox looks again before sending)."""
+        try:
+            found = await landed()
+        except SendFailed as problem:
+            log.warning("%s: could not check whether it went through (%s)", method, problem)
+            raise SendFailed(f"{method}: no answer, and could not check", MAX_BACKOFF) from None
+        if found is not None:
+            log.info("%s went through although Slack did not answer; not sending it again", method)
+        return found
 
 
 def retry_after(headers: Any) -> float:

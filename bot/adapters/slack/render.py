@@ -1,7 +1,7 @@
 """Neutral messages as Block Kit, kept inside Slack's limits and escaped throughout.
 
-Long messages are split into several posts rather than truncated; images are listed apart
-because Slack takes them through the files API, not as blocks.
+Long messages are split into several posts rather than truncated; images and files are
+listed apart because Slack takes them through the files API, not as blocks.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from bot.core.messages import (
     Choice,
     Context,
     Fields,
+    File,
     Image,
     Message,
     Option,
@@ -50,6 +51,7 @@ class Rendered:
 
     posts: list[tuple[str, list[SlackBlock]]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    files: list[File] = field(default_factory=list)
 
 
 def plain(text: str, limit: int) -> dict[str, Any]:
@@ -175,7 +177,7 @@ def blocks_for(block: Block, ids: ActionIds) -> list[SlackBlock]:
                 {"type": "context", "elements": [mrkdwn(part)]}
                 for part in chunks(escape(text), MAX_FIELD)
             ]
-        case Image():
+        case Image() | File():
             return []
 
 
@@ -190,7 +192,10 @@ def fallback(message: Message) -> str:
 def render(message: Message, *, max_blocks: int = MAX_BLOCKS) -> Rendered:
     """Block Kit posts for a message, split so each post keeps to Slack's limits."""
     ids = ActionIds()
-    rendered = Rendered(images=[b for b in message.blocks if isinstance(b, Image)])
+    rendered = Rendered(
+        images=[b for b in message.blocks if isinstance(b, Image)],
+        files=[b for b in message.blocks if isinstance(b, File)],
+    )
     flat = [slack for block in message.blocks for slack in blocks_for(block, ids)]
     post: list[SlackBlock] = []
     size = 0
@@ -201,7 +206,7 @@ def render(message: Message, *, max_blocks: int = MAX_BLOCKS) -> Rendered:
             post, grown = [], block_size(block)
         post.append(block)
         size = grown
-    if post or not rendered.images:
+    if post or not (rendered.images or rendered.files):
         rendered.posts.append(("", post))
     text = fallback(message)
     rendered.posts = [(text, blocks) for _, blocks in rendered.posts]

@@ -24,6 +24,9 @@ class SlackInstallation(SQLModel, table=True):
     app_id: str | None = Field(default=None, max_length=32)
     is_enterprise_install: bool = False
     bot_token: str | None = Field(default=None, sa_type=Text)
+    # With token rotation on, the bot token expires and this refresh token renews it.
+    bot_refresh_token: str | None = Field(default=None, sa_type=Text)
+    bot_token_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     bot_id: str | None = Field(default=None, max_length=32)
     bot_user_id: str | None = Field(default=None, max_length=32)
     bot_scopes: str = Field(default="", sa_type=Text)

@@ -24,6 +24,10 @@ from aiohttp import WSMsgType, web
 from tests.fixtures.discord import payloads as p
 
 
+class LostAnswer(Exception):
+    """The request was carried out but its answer never reaches the client."""
+
+
 @dataclass
 class Recorded:
     method: str
@@ -78,6 +82,9 @@ class FakeDiscord:
         self.thread_members: dict[str, list[str]] = {}
         self.dm_channels: dict[str, str] = {}
         self.failures: list[Failure] = []
+        # Message creates whose answer is lost (created, then the connection drops), as
+        # after a timeout: the client cannot know the message exists.
+        self.lose_answers = 0
         self.expired_tokens: set[str] = set()
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
@@ -226,7 +233,14 @@ class FakeDiscord:
             for method, pattern, handler in self.routes:
                 match = pattern.fullmatch(path)
                 if method == request.method and match:
-                    response: web.Response = await handler(body, **match.groupdict())
+                    try:
+                        response: web.Response = await handler(body, **match.groupdict())
+                    except LostAnswer:
+                        recorded.status = 0
+                        assert request.transport is not None
+                        request.transport.close()
+                        raise
+
                     recorded.status = response.status
                     return response
             recorded.status = 404
@@ -308,6 +322,9 @@ class FakeDiscord:
         self.messages.setdefault(channel, []).append(created)
         if nonce:
             self.nonces[(channel, nonce)] = created
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise LostAnswer
         return json_response({k: v for k, v in created.items() if k != "_request"})
 
     async def create_dm(self, body: dict[str, Any]) -> web.Response:
@@ -376,6 +393,12 @@ class FakeDiscord:
     async def edit_webhook_message(
         self, body: dict[str, Any], app: str, token: str, msg: str
     ) -> web.Response:
+        if msg == "@original" and token in self.deleted_originals:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        # Editing "thinking…" in place keeps the deferral's visibility.
+        deferred = [c for c in self.callbacks.get(token, []) if c["type"] == 5]
+        shown = (deferred[0].get("data") or {}).get("flags") if deferred else body.get("flags")
+        body["_shown_flags"] = int(shown or 0)
         self.edits.setdefault(token, []).append(body)
         created = {
             **p.message(self.next_id(), p.user(p.BOT_ID, "trellis", bot=True), ""),

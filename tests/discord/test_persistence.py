@@ -22,7 +22,9 @@ SAM = MemberRef("discord", p.OTHER_ID)
 
 def creates(fake: FakeDiscord, channel: str) -> list[dict[str, object]]:
     return [
-        r.body for r in fake.requests if r.method == "POST" and r.path == f"/channels/{channel}/messages"
+        r.body
+        for r in fake.requests
+        if r.method == "POST" and r.path == f"/channels/{channel}/messages"
     ]
 
 

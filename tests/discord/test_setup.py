@@ -11,7 +11,6 @@ import pytest
 
 from bot.adapters.discord import cli as discord_cli
 from bot.adapters.discord.client import shard_ids
-from bot.adapters.discord.pacing import Pacer
 from bot.adapters.discord.startup import Backoff, run_client
 from bot.config import ConfigError
 from tests.discord.conftest import settings_for

@@ -140,14 +140,14 @@ class TrellisClient(discord.AutoShardedClient):
         conversation, and hand the message they wrote to that community."""
         parsed = parse_place(value)
         guild = self.get_guild(parsed[0]) if parsed else None
-        channel = interaction.channel
-        if parsed is None or guild is None or not isinstance(channel, discord.DMChannel):
+        channel_id = interaction.channel_id
+        if parsed is None or guild is None or channel_id is None or interaction.guild_id:
             await self.interactions.usage(interaction, "That server is no longer available.")
             return
-        await self.transport.remember_dm(interaction.user.id, channel.id, guild.id)
+        await self.transport.remember_dm(interaction.user.id, channel_id, guild.id)
         name = discord.utils.escape_mentions(guild.name)
         await interaction.response.send_message(f"Thanks: passed on to {name}.")
-        message = await self.fetch_message(channel.id, parsed[1])
+        message = await self.fetch_message(channel_id, parsed[1])
         if message is not None:
             await self.dispatch_event(translate.message_posted(message, guild.id))
 

@@ -142,7 +142,7 @@ def thread_members_update(
     thread = channel_ref(int(data["id"]))
     events: list[MemberJoined | MemberLeft] = []
     for added in data.get("added_members") or []:
-        user_id = str(added.get("user_id") or added.get("id") or "")
+        user_id = str(added.get("user_id") or "")
         if not user_id or user_id == me:
             continue
         member = added.get("member") or {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from bot.storage.db import Database
@@ -29,9 +30,32 @@ class DiscordChannelRepository:
             return (await session.exec(query)).first()
 
     async def remember(
-        self, kind: str, key: str, channel_id: str, community: str | None, now: datetime
+        self,
+        kind: str,
+        key: str,
+        channel_id: str,
+        community: str | None,
+        now: datetime,
+        *,
+        new: bool = False,
     ) -> None:
-        """Insert or update; a `community` of None keeps the one stored."""
+        """Insert or update; a `community` of None keeps the one stored. `new`: the caller
+        just opened the channel, so there is no row to look for (one query fewer)."""
+        if new:
+            try:
+                async with self.db.session() as session:
+                    session.add(
+                        DiscordChannel(
+                            kind=kind,
+                            key=key,
+                            channel_id=channel_id,
+                            community=community,
+                            updated_at=now,
+                        )
+                    )
+                return
+            except IntegrityError:
+                pass  # another process stored it meanwhile: update that row instead
         async with self.db.session() as session:
             query = select(DiscordChannel).where(
                 DiscordChannel.kind == kind, DiscordChannel.key == key

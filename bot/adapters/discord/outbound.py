@@ -149,6 +149,7 @@ class DiscordTransport:
             row = await self.channels.find("dm", user_id)
             if row is not None:
                 known = (int(row.channel_id), row.community or "")
+        opened = known is None
         if known is None:
             await self.pacer.slot(lane)
             channel = await self.client.create_dm(discord.Object(int(user_id)))
@@ -156,7 +157,7 @@ class DiscordTransport:
         if known[1] != community.external_id:
             if self.channels is not None:
                 await self.channels.remember(
-                    "dm", user_id, str(known[0]), community.external_id, self.now()
+                    "dm", user_id, str(known[0]), community.external_id, self.now(), new=opened
                 )
             known = (known[0], community.external_id)
         self.dm_channels[user_id] = known

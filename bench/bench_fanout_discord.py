@@ -36,7 +36,7 @@ from bot.core.messages import Message, Outgoing, ToChannel, ToMember
 from bot.core.ports import SimulatedClock
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
 from bot.storage.discord_channels_repository import DiscordChannelRepository
-from tests.fakes.discord_server import FakeDiscord
+from tests.fakes.discord_server import FakeDiscord, json_response
 from tests.fixtures.discord import payloads as p
 
 GLOBAL_LIMIT = 50  # requests per second, Discord's global limit
@@ -64,10 +64,10 @@ class LimitedDiscord(FakeDiscord):
             self.tally.refused += 1
             # Discord states retry_after in milliseconds, rounded up.
             wait = max(0.001, math.ceil(self.window.retry_after(now) * 1000) / 1000)
-            return web.json_response(
+            return json_response(  # exactly application/json, as discord.py requires
                 {"message": "You are being rate limited.", "retry_after": wait, "global": True},
-                status=429,
-                headers={
+                429,
+                {
                     "Via": "1.1 google",
                     "Retry-After": str(max(1, round(wait))),
                     "X-RateLimit-Global": "true",

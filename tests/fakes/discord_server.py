@@ -373,9 +373,14 @@ class FakeDiscord:
         if token in self.expired_tokens:
             return json_response({"message": "Invalid Webhook Token", "code": 50027}, 401)
         # As Discord does: the first follow-up after a "thinking" deferral replaces the
-        # loading message and keeps the deferral's flags, unless that message was deleted.
+        # loading message and keeps the deferral's flags, unless that message was deleted
+        # or already edited into the answer.
         deferred = [c for c in self.callbacks.get(token, []) if c["type"] == 5]
-        first = not self.followups.get(token) and token not in self.deleted_originals
+        first = (
+            not self.followups.get(token)
+            and not self.edits.get(token)
+            and token not in self.deleted_originals
+        )
         flags = int(body.get("flags") or 0)
         if deferred and first:
             flags = int((deferred[0].get("data") or {}).get("flags") or 0)

@@ -4,6 +4,7 @@ is sent as a follow-up of its own visibility after the placeholder is removed.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.adapters.discord.client import TrellisClient
@@ -76,3 +77,21 @@ async def test_an_error_to_a_public_command_is_private_and_the_placeholder_goes(
     assert not fake.edits.get(token)
     ((private, text),) = shown(fake, token)
     assert private and "container" in text.lower()
+
+
+async def test_a_public_answer_to_a_command_without_the_hint_is_still_public(
+    bot: TrellisClient, fake: FakeDiscord, harness: Harness
+) -> None:
+    """The fallback: the spec said private, the answer is for the channel."""
+    await container(bot, harness, (MEMBER, OTHER))
+    command = bot.interactions.command
+
+    async def without_hint(interaction: Any, spec: Any, values: Any) -> None:
+        await command(interaction, replace(spec, public_reply=False), values)
+
+    bot.interactions.command = without_hint  # type: ignore[method-assign]
+    token = await slow(bot, harness, ("agreement", "propose"), text="We listen first")
+    assert deferral_is_private(fake, token)
+    assert token in fake.deleted_originals  # the private "thinking…" is removed
+    ((private, text),) = shown(fake, token)
+    assert not private and "We listen first" in text

@@ -98,3 +98,19 @@ async def test_a_subgroup_thread_is_found_again_after_a_restart(
         "Welcome, duo",
         "Did you meet?",
     ]
+
+
+async def test_a_global_429_on_a_dm_open_is_waited_out_and_the_dm_sent_once(
+    bot: TrellisClient, fake: FakeDiscord
+) -> None:
+    trellis = bot.trellis
+    community = await trellis.directory.community(GUILD)
+    await trellis.outbox.put(
+        community, Outgoing(Message.text("Welcome to the round"), ToMember(SAM), "welcome:sam")
+    )
+    fake.global_rate_limit_next("POST", r"/users/@me/channels", retry_after=0.01)
+    assert await trellis.outbox.drain() == 1
+    opens = [r.status for r in fake.requests if r.path == "/users/@me/channels"]
+    assert opens == [429, 200]
+    channel = fake.dm_channels[p.OTHER_ID]
+    assert [m["content"] for m in fake.messages[channel]] == ["Welcome to the round"]

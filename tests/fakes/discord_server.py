@@ -217,6 +217,21 @@ class FakeDiscord:
             },
         )
 
+    def global_rate_limit_next(self, method: str, path: str, retry_after: float = 0.05) -> None:
+        """A global 429 (over 50 requests/s), as Discord sends it."""
+        self.fail_next(
+            method,
+            path,
+            429,
+            {"message": "You are being rate limited.", "retry_after": retry_after, "global": True},
+            {
+                "Via": "1.1 google",
+                "Retry-After": "1",
+                "X-RateLimit-Global": "true",
+                "X-RateLimit-Scope": "global",
+            },
+        )
+
     async def entry(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self.gateway(request)

@@ -173,8 +173,10 @@ class FakeDiscord:
         async with self.changed:
             self.changed.notify_all()
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Wait (bounded) until `predicate()` is truthy; returns its value."""
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+        """Wait (bounded) until `predicate()` is truthy; returns its value. The bound is
+        generous: it only ends a hung test, and a first chart render (matplotlib's import)
+        on a busy shared machine can take several seconds."""
 
         async def until() -> Any:
             async with self.changed:

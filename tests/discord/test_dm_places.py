@@ -12,11 +12,20 @@ import pytest
 
 from bot.adapters.discord.client import TrellisClient
 from bot.core.context import Context
-from bot.core.events import ActionChosen, MessagePosted
+from bot.core.events import ActionChosen, MemberLeft, MessagePosted
 from bot.core.messages import Button, Buttons, Message, Outgoing, Text, ToMember
 from bot.core.refs import CommunityRef, MemberRef
 from tests.discord.care import components
-from tests.discord.conftest import GENERAL, MEMBER, OTHER, OWNER, Harness, connect
+from tests.discord.conftest import (
+    GENERAL,
+    MEMBER,
+    OTHER,
+    OWNER,
+    Harness,
+    connect,
+    ephemeral,
+    text_of,
+)
 from tests.discord.test_gateway import Seen
 from tests.fakes.discord_server import FakeDiscord
 from tests.fixtures.discord import payloads as p
@@ -129,3 +138,24 @@ async def test_a_button_clicked_in_a_dm_reaches_that_dms_community(
     )
     await fake.wait_for(lambda: clicked)
     assert clicked[0].community == SCIENCE_REF
+
+
+async def test_choosing_a_server_the_member_has_since_left_is_refused(
+    bot: TrellisClient, fake: FakeDiscord, harness: Harness
+) -> None:
+    seen = Seen(bot, MessagePosted)
+    channel = "940000000000000556"
+    hello = dm_from_mo("980000000000000701", channel, "Hello?")
+    fake.remember(channel, hello)
+    await fake.dispatch("MESSAGE_CREATE", hello)
+    asked = await fake.wait_for(lambda: components(fake.messages.get(channel, []), "t:b:"))
+    labels = {button["label"]: button["custom_id"] for _, button in asked}
+    left = {"guild_id": SCIENCE, "user": MEMBER["user"]}
+    gone = Seen(bot, MemberLeft)
+    await fake.dispatch("GUILD_MEMBER_REMOVE", left)
+    await gone.wait(1)  # discord.py has dropped Mo from Science Hub by then
+    click = dm_click(harness, channel, labels["Science Hub"], asked[0][0])
+    await fake.dispatch("INTERACTION_CREATE", click)
+    (answer,) = await harness.answers(click["token"])
+    assert "not in that server" in text_of(answer) and ephemeral(answer)
+    assert not seen.events  # the message went to no community

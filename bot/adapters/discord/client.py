@@ -141,9 +141,13 @@ class TrellisClient(discord.AutoShardedClient):
         parsed = parse_place(value)
         guild = self.get_guild(parsed[0]) if parsed else None
         channel_id = interaction.channel_id
-        if parsed is None or guild is None or channel_id is None or interaction.guild_id:
-            await self.interactions.usage(interaction, "That server is no longer available.")
+        member = guild.get_member(interaction.user.id) if guild else None
+        if parsed is None or member is None or channel_id is None or interaction.guild_id:
+            await self.interactions.usage(
+                interaction, "Trellis cannot place this message there: you are not in that server."
+            )
             return
+        assert guild is not None
         await self.transport.remember_dm(interaction.user.id, channel_id, guild.id)
         name = discord.utils.escape_mentions(guild.name)
         await interaction.response.send_message(f"Thanks: passed on to {name}.")

@@ -23,6 +23,7 @@ machine shifts both. Rows say their time base: *wall* (real seconds), *CPU*, or
 | `bench_ingestion` | message events/s, adapter event -> core -> database (SQLite) | one event at a time |
 | `bench_outbox` | outbox throughput: stored then drained, none twice | store one, drain it |
 | `bench_fanout_slack` | one check-in round to 2,000 members through the Slack adapter against the loopback fake enforcing 1 msg/s per channel and 20/s per workspace: achieved/allowed, lost, duplicated, 429 share | sequential sends with the SDK's default retry, unpaced |
+| `bench_fanout_discord` | one check-in round to 2,000 members through the Discord adapter against the loopback fake enforcing Discord's global 50 requests/s (a global 429 with `Via`, JSON `retry_after`, `X-RateLimit-Global`); each member costs a DM-channel open and a message; a member's command answered every simulated second meanwhile: achieved/allowed, lost, duplicated, 429 share, longest wait of an interactive reply | sequential sends with discord.py's default 429 handling, unpaced |
 | `bench_matching` | subgroup pairing: 10,000 members; share of the exact optimum (n <= 300); repeats over 30 rounds | a plain shuffle avoiding last round's partner |
 | `bench_brokers` | sampled betweenness vs exact top-10 on 2,000 members | exact networkx betweenness |
 | `bench_health` (optional, `--all`) | health report on 20,000 members / 500,000 interactions: time and peak memory | - |

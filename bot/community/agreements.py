@@ -22,6 +22,7 @@ PROPOSE = CommandSpec(
     summary="Propose a working agreement for this container; members agree with a button.",
     options=(OptionSpec("text", positional=True, required=True, help="the agreement"),),
     example="/trellis agreement propose What is said here about a school stays here",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 LIST = CommandSpec(
     path=("agreement", "list"),

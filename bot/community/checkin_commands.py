@@ -40,6 +40,7 @@ SCHEDULE = CommandSpec(
     role="facilitator",
     example="/trellis checkin schedule --every week --day fri --at 16:00 --questions what",
     details="Members are asked privately; each answer stays with its author unless they share it.",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 SHOW = CommandSpec(
     path=("checkin", "show"),
@@ -51,12 +52,14 @@ PAUSE = CommandSpec(
     summary="Pause this container's check-ins (an open round stays open).",
     role="facilitator",
     example="/trellis checkin pause",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 RESUME = CommandSpec(
     path=("checkin", "resume"),
     summary="Resume this container's paused check-ins.",
     role="facilitator",
     example="/trellis checkin resume",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 NOW = CommandSpec(
     path=("checkin", "now"),

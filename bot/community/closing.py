@@ -38,6 +38,7 @@ CLOSE = CommandSpec(
     "Close this container: members get a closing reflection, then it closes; its history stays.",
     role="facilitator",
     example="/trellis container close",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 
 

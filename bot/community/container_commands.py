@@ -25,6 +25,7 @@ CREATE = CommandSpec(
     ),
     role="facilitator",
     example='/trellis container create Maths leads --purpose "Learn how to teach fractions"',
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 SHOW = CommandSpec(
     path=("container", "show"),

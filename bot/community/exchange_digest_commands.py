@@ -36,6 +36,7 @@ SCHEDULE = CommandSpec(
     ),
     role="facilitator",
     example="/trellis digest schedule --day fri --at 16:00 --channel #weekly",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 PREVIEW = CommandSpec(
     path=("digest", "preview"),

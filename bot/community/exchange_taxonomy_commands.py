@@ -25,6 +25,7 @@ ADD = CommandSpec(
     ),
     role="facilitator",
     example='/trellis taxonomy strand add peer-coaching --label "Peer coaching"',
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 REMOVE = CommandSpec(
     path=("taxonomy", "strand", "remove"),
@@ -32,6 +33,7 @@ REMOVE = CommandSpec(
     options=(OptionSpec("name", kind="word", positional=True, required=True, help="the strand"),),
     role="facilitator",
     example="/trellis taxonomy strand remove pupil",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 RENAME = CommandSpec(
     path=("taxonomy", "field", "rename"),

@@ -16,6 +16,7 @@ ADD = CommandSpec(
     options=(OptionSpec("member", kind="member", positional=True, required=True, help="who"),),
     role="facilitator",
     example="/trellis facilitator add @sam",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 REMOVE = CommandSpec(
     path=("facilitator", "remove"),
@@ -23,6 +24,7 @@ REMOVE = CommandSpec(
     options=(OptionSpec("member", kind="member", positional=True, required=True, help="who"),),
     role="facilitator",
     example="/trellis facilitator remove @sam",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 
 

@@ -31,6 +31,7 @@ SHARE = CommandSpec(
         OptionSpec("outcome", kind="choice", choices=OUTCOMES, required=True, help="how it went"),
     ),
     example="/trellis share Peer marking in year 5: the rubric was too long --outcome partly",
+    public_reply=True,  # answered for the channel (Discord defers publicly)
 )
 
 

@@ -22,6 +22,13 @@ CASES: list[tuple[str, Callable[[], Any], str, str, set[str]]] = [
     ("text channel", lambda: CHANNEL, "channel", "TextChannel", set()),
     ("thread", lambda: p.thread("2", p.CHANNEL_ID, "t"), "threads", "Thread", set()),
     ("application", p.application, "appinfo", "AppInfo", set()),
+    (
+        "thread members update",
+        lambda: p.thread_members_update("2", [p.MEMBER_ID], [p.OTHER_ID]),
+        "gateway",
+        "ThreadMembersUpdate",
+        set(),
+    ),
     ("ready", lambda: p.ready("s", "ws://x", ["1"], 0), "gateway", "ReadyEvent", set()),
     # GUILD_CREATE carries more than `Guild` declares: those are declared in `gateway`.
     (

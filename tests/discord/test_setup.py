@@ -11,7 +11,6 @@ import pytest
 
 from bot.adapters.discord import cli as discord_cli
 from bot.adapters.discord.client import shard_ids
-from bot.adapters.discord.pacing import Pacer
 from bot.adapters.discord.startup import Backoff, run_client
 from bot.config import ConfigError
 from tests.discord.conftest import settings_for
@@ -113,22 +112,6 @@ async def test_a_bad_token_stops_without_retrying() -> None:
         raise AssertionError("must not sleep")
 
     assert await run_client(Refused, "t", sleep=never) == 2  # type: ignore[arg-type]
-
-
-async def test_bulk_fan_out_leaves_room_for_interactive_sends() -> None:
-    clock = [0.0]
-
-    async def sleep(seconds: float) -> None:
-        clock[0] += seconds
-
-    pacer = Pacer(global_rate=45, bulk_rate=30, burst=10, now=lambda: clock[0], sleep=sleep)
-    for _ in range(300):  # a fan-out
-        await pacer.slot("bulk")
-    fan_out_took = clock[0]
-    assert fan_out_took >= (300 - 10) / 30 * 0.99  # bulk never beats its own rate
-    before = clock[0]
-    await pacer.slot("interactive")
-    assert clock[0] - before < 0.1  # an interactive send right after waits < 0.1 s
 
 
 async def test_serve_connects_with_the_configured_endpoints(

@@ -24,6 +24,10 @@ from aiohttp import WSMsgType, web
 from tests.fixtures.discord import payloads as p
 
 
+class LostAnswer(Exception):
+    """The request was carried out but its answer never reaches the client."""
+
+
 @dataclass
 class Recorded:
     method: str
@@ -78,6 +82,9 @@ class FakeDiscord:
         self.thread_members: dict[str, list[str]] = {}
         self.dm_channels: dict[str, str] = {}
         self.failures: list[Failure] = []
+        # Message creates whose answer is lost (created, then the connection drops), as
+        # after a timeout: the client cannot know the message exists.
+        self.lose_answers = 0
         self.expired_tokens: set[str] = set()
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
@@ -166,8 +173,10 @@ class FakeDiscord:
         async with self.changed:
             self.changed.notify_all()
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0) -> Any:
-        """Wait (bounded) until `predicate()` is truthy; returns its value."""
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+        """Wait (bounded) until `predicate()` is truthy; returns its value. The bound is
+        generous: it only ends a hung test, and a first chart render (matplotlib's import)
+        on a busy shared machine can take several seconds."""
 
         async def until() -> Any:
             async with self.changed:
@@ -210,6 +219,21 @@ class FakeDiscord:
             },
         )
 
+    def global_rate_limit_next(self, method: str, path: str, retry_after: float = 0.05) -> None:
+        """A global 429 (over 50 requests/s), as Discord sends it."""
+        self.fail_next(
+            method,
+            path,
+            429,
+            {"message": "You are being rate limited.", "retry_after": retry_after, "global": True},
+            {
+                "Via": "1.1 google",
+                "Retry-After": "1",
+                "X-RateLimit-Global": "true",
+                "X-RateLimit-Scope": "global",
+            },
+        )
+
     async def entry(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self.gateway(request)
@@ -226,7 +250,14 @@ class FakeDiscord:
             for method, pattern, handler in self.routes:
                 match = pattern.fullmatch(path)
                 if method == request.method and match:
-                    response: web.Response = await handler(body, **match.groupdict())
+                    try:
+                        response: web.Response = await handler(body, **match.groupdict())
+                    except LostAnswer:
+                        recorded.status = 0
+                        assert request.transport is not None
+                        request.transport.close()
+                        raise
+
                     recorded.status = response.status
                     return response
             recorded.status = 404
@@ -308,6 +339,9 @@ class FakeDiscord:
         self.messages.setdefault(channel, []).append(created)
         if nonce:
             self.nonces[(channel, nonce)] = created
+        if self.lose_answers:
+            self.lose_answers -= 1
+            raise LostAnswer
         return json_response({k: v for k, v in created.items() if k != "_request"})
 
     async def create_dm(self, body: dict[str, Any]) -> web.Response:
@@ -356,9 +390,14 @@ class FakeDiscord:
         if token in self.expired_tokens:
             return json_response({"message": "Invalid Webhook Token", "code": 50027}, 401)
         # As Discord does: the first follow-up after a "thinking" deferral replaces the
-        # loading message and keeps the deferral's flags, unless that message was deleted.
+        # loading message and keeps the deferral's flags, unless that message was deleted
+        # or already edited into the answer.
         deferred = [c for c in self.callbacks.get(token, []) if c["type"] == 5]
-        first = not self.followups.get(token) and token not in self.deleted_originals
+        first = (
+            not self.followups.get(token)
+            and not self.edits.get(token)
+            and token not in self.deleted_originals
+        )
         flags = int(body.get("flags") or 0)
         if deferred and first:
             flags = int((deferred[0].get("data") or {}).get("flags") or 0)
@@ -376,6 +415,12 @@ class FakeDiscord:
     async def edit_webhook_message(
         self, body: dict[str, Any], app: str, token: str, msg: str
     ) -> web.Response:
+        if msg == "@original" and token in self.deleted_originals:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        # Editing "thinking…" in place keeps the deferral's visibility.
+        deferred = [c for c in self.callbacks.get(token, []) if c["type"] == 5]
+        shown = (deferred[0].get("data") or {}).get("flags") if deferred else body.get("flags")
+        body["_shown_flags"] = int(shown or 0)
         self.edits.setdefault(token, []).append(body)
         created = {
             **p.message(self.next_id(), p.user(p.BOT_ID, "trellis", bot=True), ""),

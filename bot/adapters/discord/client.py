@@ -18,6 +18,7 @@ from bot.adapters.discord import intents as gateway_intents
 from bot.adapters.discord import translate
 from bot.adapters.discord.commands import build_group, spec_of
 from bot.adapters.discord.components import ActionButton, ActionSelect, FormButton
+from bot.adapters.discord.dm_places import PLACE_ACTION, ask_which, parse_place
 from bot.adapters.discord.interactions import Interactions
 from bot.adapters.discord.outbound import DiscordTransport
 from bot.adapters.discord.render import FormShelf
@@ -26,6 +27,7 @@ from bot.core.commands import CommandSpec
 from bot.core.events import Event
 from bot.core.messages import Reply, ToChannel, ToMember
 from bot.delivery.transport import DeliveryError
+from bot.storage.discord_channels_repository import DiscordChannelRepository
 
 log = logging.getLogger(__name__)
 REMEMBERED_MESSAGES = 1000
@@ -66,11 +68,15 @@ class TrellisClient(discord.AutoShardedClient):
         self.trellis = trellis
         self.identify_pause = identify_pause
         self.shelf = FormShelf()
+        self.background: set[asyncio.Future[None]] = set()
         self.fetched: OrderedDict[int, asyncio.Future[discord.Message | None]] = OrderedDict()
         self.interactions = Interactions(trellis, self.shelf)
         if answer_deadline is not None:
             self.interactions.deadline = answer_deadline
-        self.transport = DiscordTransport(self, self.shelf)
+        self.transport = DiscordTransport(
+            self, self.shelf, channels=DiscordChannelRepository(trellis.db), now=trellis.clock.now
+        )
+        self.interactions.place = self.place_interaction
         self.tree: app_commands.CommandTree[TrellisClient] = app_commands.CommandTree(self)
         self.tree.add_command(build_group(trellis.registry.specs, self.on_command))
         self.tree.on_error = self.on_tree_error  # type: ignore[method-assign]
@@ -83,6 +89,18 @@ class TrellisClient(discord.AutoShardedClient):
         ):
             log.warning(line)
         self.add_dynamic_items(ActionButton, ActionSelect, FormButton)
+        # Wrap discord.py's parser: it drops THREAD_MEMBERS_UPDATE for threads it has not
+        # cached, and gives no event at all for a removal of a member it did not cache.
+        parsers = self._connection.parsers
+        original = parsers["THREAD_MEMBERS_UPDATE"]
+
+        def thread_members(data: Any) -> None:
+            original(data)
+            task = asyncio.ensure_future(self.on_thread_members(data))
+            self.background.add(task)
+            task.add_done_callback(self.background.discard)
+
+        parsers["THREAD_MEMBERS_UPDATE"] = thread_members
         self.trellis.outbox.attach(self.transport)
 
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
@@ -103,7 +121,39 @@ class TrellisClient(discord.AutoShardedClient):
     async def on_action(
         self, interaction: discord.Interaction, action_id: str, value: str, values: tuple[str, ...]
     ) -> None:
+        if action_id == PLACE_ACTION:
+            await self.placed(interaction, value)
+            return
         await self.interactions.action(interaction, action_id, value, values)
+
+    async def place_interaction(self, interaction: discord.Interaction) -> int | None:
+        """The guild of an interaction; in a DM (no guild), the DM conversation's community."""
+        if interaction.guild_id is not None:
+            return interaction.guild_id
+        if interaction.channel_id is None:
+            return None
+        known = await self.transport.dm_community(interaction.channel_id)
+        return int(known) if known and known.isdigit() else None
+
+    async def placed(self, interaction: discord.Interaction, value: str) -> None:
+        """The member said which community their DM was for: remember it for this DM
+        conversation, and hand the message they wrote to that community."""
+        parsed = parse_place(value)
+        guild = self.get_guild(parsed[0]) if parsed else None
+        channel_id = interaction.channel_id
+        member = guild.get_member(interaction.user.id) if guild else None
+        if parsed is None or member is None or channel_id is None or interaction.guild_id:
+            await self.interactions.usage(
+                interaction, "Trellis cannot place this message there: you are not in that server."
+            )
+            return
+        assert guild is not None
+        await self.transport.remember_dm(interaction.user.id, channel_id, guild.id)
+        name = discord.utils.escape_mentions(guild.name)
+        await interaction.response.send_message(f"Thanks: passed on to {name}.")
+        message = await self.fetch_message(channel_id, parsed[1])
+        if message is not None:
+            await self.dispatch_event(translate.message_posted(message, guild.id))
 
     async def on_open_form(self, interaction: discord.Interaction, key: str) -> None:
         await self.interactions.open_form(interaction, key)
@@ -141,11 +191,18 @@ class TrellisClient(discord.AutoShardedClient):
             discord.MessageType.reply,
         ):
             return
-        guild = message.guild or self.home_of(message.author)
-        if guild is None:
-            log.info("DM from %s ignored: no single server to place it in", message.author.id)
+        if message.guild is not None:
+            await self.dispatch_event(translate.message_posted(message, message.guild.id))
             return
-        await self.dispatch_event(translate.message_posted(message, guild.id))
+        guild = await self.home_of(message.author, message.channel.id)
+        if guild is not None:
+            await self.dispatch_event(translate.message_posted(message, guild.id))
+            return
+        shared = self.shared_guilds(message.author)
+        if len(shared) < 2:
+            log.info("DM from %s ignored: no server to place it in", message.author.id)
+            return
+        await ask_which(message, shared)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         if payload.member is not None and payload.member.bot:
@@ -187,13 +244,25 @@ class TrellisClient(discord.AutoShardedClient):
         if not payload.user.bot:
             await self.dispatch_event(translate.member_left(payload, self.trellis.clock.now()))
 
-    async def on_thread_member_join(self, member: discord.ThreadMember) -> None:
-        if member.id != (self.user.id if self.user else None):
-            await self.dispatch_event(translate.thread_member_joined(member))
+    async def on_thread_members(self, data: dict[str, Any]) -> None:
+        """THREAD_MEMBERS_UPDATE, raw (the thread need not be in discord.py's cache, e.g.
+        after a restart): joins and leaves of a subgroup's thread reach the core as that
+        space's member-joined/left events."""
+        me = str(self.user.id) if self.user else None
+        for event in translate.thread_members_update(data, me, self.trellis.clock.now()):
+            await self.dispatch_event(event)
 
-    def home_of(self, user: discord.abc.User) -> discord.Guild | None:
-        """The one server a DM belongs to: the only shared one, or the only one at all."""
-        shared = [g for g in self.guilds if g.get_member(user.id) is not None]
+    def shared_guilds(self, user: discord.abc.User) -> list[discord.Guild]:
+        return [g for g in self.guilds if g.get_member(user.id) is not None]
+
+    async def home_of(self, user: discord.abc.User, dm_channel: int) -> discord.Guild | None:
+        """The server a DM belongs to: that of the conversation Trellis opened in this DM
+        channel; else the only shared one, or the only one at all. None: ambiguous."""
+        known = await self.transport.dm_community(dm_channel)
+        guild = self.get_guild(int(known)) if known and known.isdigit() else None
+        if guild is not None:
+            return guild
+        shared = self.shared_guilds(user)
         if len(shared) == 1:
             return shared[0]
         return self.guilds[0] if len(self.guilds) == 1 else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -42,6 +43,9 @@ class Interactions:
         self.trellis = trellis
         self.shelf = shelf
         self.deadline = deadline
+        # Where an interaction belongs; the client replaces it with one that also places
+        # DM clicks (no guild id) in the community of the DM conversation.
+        self.place: Callable[[discord.Interaction], Awaitable[int | None]] = guild_of
 
     # -- from discord.py to neutral events ------------------------------------------------
 
@@ -201,7 +205,7 @@ class Interactions:
     ) -> None:
         """Answer within the deadline, else defer ("thinking…", public when the command's
         answer is for the channel) and follow up when the core is done."""
-        guild_id = interaction.guild_id
+        guild_id = await self.place(interaction)
         if guild_id is None or interaction.client.get_guild(guild_id) is None:
             log.warning(
                 "interaction %s from unknown guild %s (not in this bot's guilds)",
@@ -257,12 +261,29 @@ class Interactions:
         for outgoing in replies:
             ephemeral = isinstance(outgoing.target, Reply) and outgoing.target.ephemeral
             for part in render(outgoing.message, self.shelf):
-                if deferred is not None and deferred != ephemeral:
-                    # The first follow-up would replace "thinking…" and keep its visibility:
-                    # remove it instead, so a public answer is public and a private one private.
+                if deferred is not None and deferred == ephemeral:
+                    # The common case: the "thinking…" message already has the answer's
+                    # visibility (decided at defer time from the command spec): edit it.
+                    await self.edit_original(interaction, part)
+                elif deferred is not None:
+                    # A reply whose visibility differs (an error to a public command, a
+                    # public answer to a private one): a follow-up would take over the
+                    # placeholder and its visibility, so remove the placeholder first.
                     await interaction.delete_original_response()
+                    await self.send(interaction, part, ephemeral)
+                else:
+                    await self.send(interaction, part, ephemeral)
                 deferred = None
-                await self.send(interaction, part, ephemeral)
+
+    async def edit_original(self, interaction: discord.Interaction, part: Rendered) -> None:
+        kwargs: dict[str, Any] = {"allowed_mentions": NONE, "content": part.content}
+        if part.embed is not None:
+            kwargs["embed"] = part.embed
+        if part.view is not None:
+            kwargs["view"] = part.view
+        if part.images:
+            kwargs["attachments"] = part.files()
+        await interaction.edit_original_response(**kwargs)
 
     async def send(self, interaction: discord.Interaction, part: Rendered, ephemeral: bool) -> None:
         kwargs: dict[str, Any] = {"allowed_mentions": NONE, "ephemeral": ephemeral}
@@ -305,6 +326,10 @@ class Interactions:
             log.error(
                 "could not tell %s about the expired interaction: %s", interaction.user.id, again
             )
+
+
+async def guild_of(interaction: discord.Interaction) -> int | None:
+    return interaction.guild_id
 
 
 def shown_in_modal(message: Message) -> bool:

@@ -1,10 +1,13 @@
-"""Our own fairness on top of discord.py's per-route buckets.
+"""Our own pacing and fairness on top of discord.py's per-route buckets.
 
 discord.py obeys Discord's `X-RateLimit-*` buckets and 429s, but it serves whoever asks
-first. A fan-out of hundreds of DMs would then use the whole global budget (50 req/s)
-and leave interactive sends waiting. Two reservations (GCRA-style token buckets) keep a
-share free: every send takes a slot in the global bucket, bulk sends also in a smaller
-bulk bucket, so interactive sends always find room.
+first and only learns of the global 50 requests/s limit from a 429. Every request Trellis
+makes outside interactions (message creates, DM-channel opens) takes a slot here first.
+
+Fairness: interactive sends book the next global slot at once (they wait at most one
+spacing behind whatever is in flight); bulk sends (a fan-out) never book ahead: they take a
+slot only when one is free now, and otherwise sleep and look again. So a fan-out fills all
+the capacity interactive sends leave, and an interactive reply never queues behind it.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from collections.abc import Awaitable, Callable
 from typing import Literal
 
 Lane = Literal["interactive", "bulk"]
-GLOBAL_RATE = 45.0  # under Discord's 50/s, for headroom
-BULK_RATE = 30.0  # leaves at least 15/s for interactive sends
+# Discord's global limit is 50 requests in any second: 47/s with a burst of 2 stays under it
+# in every one-second window (47 + 2 = 49), with room for float noise.
+GLOBAL_RATE = 47.0
+BURST = 2
 
 
 class Bucket:
@@ -27,6 +32,11 @@ class Bucket:
         self.tolerance = self.interval * (burst - 1)
         self.now = now
         self.arrival = float("-inf")
+
+    def wait(self) -> float:
+        """How long until a slot is free, without taking it."""
+        current = self.now()
+        return max(0.0, max(self.arrival, current) - self.tolerance - current)
 
     def reserve(self) -> float:
         """Take the next slot; returns how long to wait for it."""
@@ -42,21 +52,23 @@ class Pacer:
         self,
         *,
         global_rate: float = GLOBAL_RATE,
-        bulk_rate: float = BULK_RATE,
-        burst: int = 10,
+        burst: int = BURST,
         now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.global_bucket = Bucket(global_rate, burst, now)
-        self.bulk_bucket = Bucket(bulk_rate, burst, now)
+        self.bucket = Bucket(global_rate, burst, now)
         self.sleep = sleep
+        self.bulk_turn = asyncio.Lock()  # bulk senders queue among themselves, in order
 
     async def slot(self, lane: Lane) -> None:
-        """Wait for a send slot. Bulk first waits its own turn, and only then takes a
-        global slot, so it can never book the global budget far ahead of interactive sends."""
-        if lane == "bulk":
-            await self._wait(self.bulk_bucket.reserve())
-        await self._wait(self.global_bucket.reserve())
+        """Wait for a request slot under the global limit (see the module's docstring)."""
+        if lane == "interactive":
+            await self._wait(self.bucket.reserve())
+            return
+        async with self.bulk_turn:
+            while (wait := self.bucket.wait()) > 0:
+                await self.sleep(wait)
+            self.bucket.reserve()
 
     async def _wait(self, seconds: float) -> None:
         if seconds > 0:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import discord
 
@@ -131,17 +132,43 @@ def member_left(payload: discord.RawMemberRemoveEvent, now: datetime) -> MemberL
     )
 
 
-def thread_member_joined(member: discord.ThreadMember) -> MemberJoined:
-    """Someone joined a thread (a subgroup space): a `MemberJoined` with the thread as channel."""
-    thread = member.thread
-    known = thread.guild.get_member(member.id)
-    who = actor(known) if known else Actor(member_ref(member.id), str(member.id))
-    return MemberJoined(
-        community=community(thread.guild.id),
-        actor=who,
-        channel=channel_ref(thread.id, thread.name),
-        event_id=f"thread-join:{thread.id}:{member.id}:{member.joined_at.isoformat()}",
-    )
+def thread_members_update(
+    data: dict[str, Any], me: str | None, now: datetime
+) -> list[MemberJoined | MemberLeft]:
+    """A raw THREAD_MEMBERS_UPDATE -> joins and leaves of that thread (a subgroup's space),
+    as the core's member events with the thread as channel. Removals carry no time: the
+    minute stands in, so a replayed dispatch (after a RESUME) is handled once."""
+    guild = community(int(data["guild_id"]))
+    thread = channel_ref(int(data["id"]))
+    events: list[MemberJoined | MemberLeft] = []
+    for added in data.get("added_members") or []:
+        user_id = str(added.get("user_id") or "")
+        if not user_id or user_id == me:
+            continue
+        member = added.get("member") or {}
+        user = member.get("user") or {}
+        name = str(member.get("nick") or user.get("global_name") or user.get("username") or "")
+        events.append(
+            MemberJoined(
+                community=guild,
+                actor=Actor(MemberRef(PLATFORM, user_id), name or user_id),
+                channel=thread,
+                event_id=f"thread-join:{thread.external_id}:{user_id}:{added.get('join_timestamp')}",
+            )
+        )
+    for removed in data.get("removed_member_ids") or []:
+        user_id = str(removed)
+        if user_id == me:
+            continue
+        events.append(
+            MemberLeft(
+                community=guild,
+                actor=Actor(MemberRef(PLATFORM, user_id), user_id),
+                channel=thread,
+                event_id=f"thread-leave:{thread.external_id}:{user_id}:{now:%Y%m%d%H%M}",
+            )
+        )
+    return events
 
 
 QUOTE_PAIRS = (('"', '"'), ("“", "”"), ("‘", "’"), ("«", "»"), ("'", "'"))

@@ -2,6 +2,7 @@
 SQLModel.metadata, which Alembic compares against."""
 
 from bot.storage.models import checkins as checkins
+from bot.storage.models import discord_channels as discord_channels
 from bot.storage.models import exchange as exchange
 from bot.storage.models import health as health
 from bot.storage.models import slack_installations as slack_installations

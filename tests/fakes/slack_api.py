@@ -131,7 +131,9 @@ class FakeSlack:
     def response_url_for(self, name: str) -> str:
         return f"{self.url}/response/{name}"
 
-    async def wait_for(self, check: Callable[[FakeSlack], bool], timeout: float = 5.0) -> None:
+    async def wait_for(self, check: Callable[[FakeSlack], bool], timeout: float = 15.0) -> None:
+        # A bound against a hang, not a speed check: a loaded CI machine can take seconds
+        # for a first chart render.
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: check(self)), timeout)
 

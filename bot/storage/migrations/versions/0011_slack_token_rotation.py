@@ -1,6 +1,6 @@
 """slack token rotation: a bot's refresh token and when its token expires
 
-Revision ID: 0011_slack
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-23 02:50:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import bot.storage.types
 
-revision: str = "0011_slack"
+revision: str = "0011"
 down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

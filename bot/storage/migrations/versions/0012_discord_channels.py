@@ -1,7 +1,7 @@
 """discord channels: DM channels (with their conversation's community) and subgroup threads
 
-Revision ID: 0011_discord
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 
 import bot.storage.types
 
-revision: str = "0011_discord"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

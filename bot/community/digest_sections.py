@@ -153,7 +153,7 @@ class Pod:
 
 
 class Microclimates:
-    """Each subgroup of the latest round against its container: trust (the subgroup trust
+    """Each subgroup of the week's round against its container: trust (the subgroup trust
     items against the last shown pulse) and the share of members taking part this week."""
 
     def __init__(
@@ -189,8 +189,14 @@ class Microclimates:
 
     async def lines(self, scope: DigestScope, container: Container, period: Period) -> list[str]:
         assert container.id is not None
-        rounds = await self.subgroups.rounds(container.id, limit=1)
-        latest = rounds[-1] if rounds else None
+        # The week's round: the earliest one running during the week, which is the one that
+        # ended in it when rounds follow each other (its trust answers are in by then).
+        running = [
+            r
+            for r in await self.subgroups.rounds(container.id, limit=3)
+            if r.started_at <= period.end and r.ends_at > period.start
+        ]
+        latest = running[0] if running else None
         if latest is None or latest.id is None:
             return []
         circle = await self.circles.of(container)

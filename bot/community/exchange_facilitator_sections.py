@@ -106,8 +106,12 @@ class NonResponders:
             answered = {a.member_id for a in await self.digests.round_answers(round_.id)}
             silent = [m.display_name for m in sent if m.id not in answered]
             where = "" if scope.container_id is not None else f"{container.name}, "
-            head = f"{where}{round_.label}: {len(sent) - len(silent)} of {len(sent)} answered"
-            lines.append(f"• {head}" + (f"; not yet heard from {names(silent)}." if silent else "."))
+            head = (
+                f"{where}round “{round_.label}”: {len(sent) - len(silent)} of {len(sent)} answered"
+            )
+            lines.append(
+                f"• {head}" + (f"; not yet heard from {names(silent)}." if silent else ".")
+            )
         if not lines:
             return None
         return Section(

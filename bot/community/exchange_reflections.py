@@ -66,10 +66,12 @@ class ReflectionLearnings:
                     continue
                 author = names.get(answer.member_id)
                 index = answer.question_index
+                # As the privacy rule says: a name goes with everything but anonymous answers.
+                named = author is not None and sharing != Sharing.ANONYMOUS
                 found.append(
                     Reflection(
                         answer.text,
-                        author.display_name if author and sharing == Sharing.NAMED else None,
+                        author.display_name if author is not None and named else None,
                         labels[index] if index < len(labels) else answer.question,
                         sharing,
                     )

@@ -113,7 +113,7 @@ class OpenAlerts:
         lines: list[str] = []
         members = await self.digests.members(scope.community.id) if assessment.alerts else {}
         for alert in assessment.alerts:
-            line = f"• {alert.summary} Suggested: {alert.suggestion}"
+            line = f"• {alert.summary}"
             who = [members[i].display_name for i in alert.facilitator_only if i in members]
             if who:
                 line += f" (Who: {names(who)}.)"
@@ -126,8 +126,7 @@ class OpenAlerts:
                 lines.append(
                     f"• Camaraderie crowding{where}: the social share of motivations "
                     f"({mix.current.social:.0%}) has overtaken the task share "
-                    f"({mix.current.task:.0%}) while competence is low. Suggested: a "
-                    "subject-matter enquiry prompt (see `/trellis motivation mix`)."
+                    f"({mix.current.task:.0%}) while competence is low."
                 )
         if not lines:
             return None
@@ -137,8 +136,8 @@ class OpenAlerts:
             (
                 Text("\n".join(lines)),
                 Context(
-                    f"Network health over the last {DEFAULT_DAYS} days; `/trellis health` has "
-                    "the whole report."
+                    f"Health over the last {DEFAULT_DAYS} days; suggested actions in "
+                    "`/trellis health` and `/trellis container motivation`."
                 ),
             ),
         )
@@ -244,10 +243,9 @@ class Microclimates:
             (
                 Text("\n".join(lines)),
                 Context(
-                    f"Aggregates of subgroups of {MIN_GROUP_MEAN} or more; a subgroup's trust "
-                    "only once all its members answered. Warming or cooling: "
-                    f"{MICROCLIMATE_GAP:.0f} point of trust or {PARTICIPATION_GAP:.0%} of "
-                    "members taking part away from the container."
+                    f"Subgroups of {MIN_GROUP_MEAN} or more; trust once all have answered. "
+                    f"Warming or cooling: {MICROCLIMATE_GAP:.0f} point of trust or "
+                    f"{PARTICIPATION_GAP * 100:.0f} points of taking part from the container."
                 ),
             ),
         )

@@ -119,6 +119,6 @@ class NonResponders:
             "Check-in non-responders",
             (
                 Text("\n".join(lines)),
-                Context("Members on pause or sent the check-in too late are not counted."),
+                Context("Members on pause or sent it too late are not counted."),
             ),
         )

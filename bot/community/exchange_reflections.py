@@ -95,6 +95,6 @@ class SharedWithFacilitators:
             "Practitioner knowledge from reflections",
             (
                 Text("\n".join(f"• {r.line(circle=True)}" for r in found)),
-                Context("Only answers whose authors chose to share them with you or wider."),
+                Context("Shared by their authors with facilitators or wider."),
             ),
         )

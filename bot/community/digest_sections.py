@@ -30,7 +30,7 @@ from bot.storage.db import Database
 from bot.storage.exchange_digest_repository import DigestRepository
 from bot.storage.health_repository import HealthRepository
 from bot.storage.models import Container
-from bot.storage.models.subgroups import Subgroup, SubgroupSeat
+from bot.storage.models.subgroups import Subgroup, SubgroupSeat, SubgroupTrustAnswer
 from bot.storage.repositories import ContainerRepository, OrganisationTypeRepository
 from bot.storage.subgroups_repository import SubgroupRepository
 
@@ -167,14 +167,17 @@ class Microclimates:
         self.pulses = pulses
         self.circles = circles
 
-    async def pod(
-        self, group: Subgroup, seats: list[SubgroupSeat], active: frozenset[int], locale: str
+    @staticmethod
+    def pod(
+        group: Subgroup,
+        seats: list[SubgroupSeat],
+        answers: list[SubgroupTrustAnswer],
+        active: frozenset[int],
+        reverse: dict[str, bool],
     ) -> Pod:
         present = [s for s in seats if s.left_at is None]
-        reverse = {i.code: i.reverse for i in trust.items(locale, "subgroup_items")}
         by_member: dict[int, list[int]] = {}
-        assert group.id is not None
-        for answer in await self.subgroups.trust_answers(group.id):
+        for answer in answers:
             if answer.item in reverse:
                 scored = trust.scored(answer.score, reverse[answer.item])
                 by_member.setdefault(answer.member_id, []).append(scored)
@@ -217,9 +220,10 @@ class Microclimates:
             f"{share:.0%} taking part this week."
         ]
         small = 0
-        locale = scope.community.locale
+        reverse = {i.code: i.reverse for i in trust.items(scope.community.locale, "subgroup_items")}
+        answers = await self.digests.subgroup_trust(latest.id)
         for group, seats in await self.subgroups.groups(latest.id):
-            pod = await self.pod(group, seats, counts.active, locale)
+            pod = self.pod(group, seats, answers.get(group.id or 0, []), counts.active, reverse)
             if pod.size < MIN_GROUP_MEAN:
                 small += 1
                 continue

@@ -22,6 +22,7 @@ from bot.storage.models import (
 )
 from bot.storage.models.checkins import CheckinAnswer, CheckinDelivery, CheckinRound
 from bot.storage.models.exchange import Activity, DigestIssue, DigestSchedule
+from bot.storage.models.subgroups import Subgroup, SubgroupTrustAnswer
 from bot.storage.repositories import insert_ignoring_duplicates
 
 
@@ -275,6 +276,19 @@ class DigestRepository:
                 .order_by(col(Member.display_name), col(Member.id))
             )
             return list((await session.exec(statement)).all())
+
+    async def subgroup_trust(self, round_id: int) -> dict[int, list[SubgroupTrustAnswer]]:
+        """Every subgroup trust answer of a subgroup round, by subgroup, in one query."""
+        async with self.db.session() as session:
+            statement = (
+                select(SubgroupTrustAnswer)
+                .join(Subgroup, col(Subgroup.id) == col(SubgroupTrustAnswer.subgroup_id))
+                .where(Subgroup.round_id == round_id)
+            )
+            found: dict[int, list[SubgroupTrustAnswer]] = {}
+            for answer in (await session.exec(statement)).all():
+                found.setdefault(answer.subgroup_id, []).append(answer)
+            return found
 
     async def open_containers(self, community_id: int) -> list[Container]:
         async with self.db.session() as session:

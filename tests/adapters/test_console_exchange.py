@@ -25,9 +25,7 @@ def without_sizes(text: str) -> str:
 
 
 def test_the_documented_week_reads_as_the_docs_say(tmp_path: Path) -> None:
-    result = run_console(
-        SCRIPT.read_text(encoding="utf-8"), tmp_path, TRELLIS_CONSOLE_START=START
-    )
+    result = run_console(SCRIPT.read_text(encoding="utf-8"), tmp_path, TRELLIS_CONSOLE_START=START)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in out + result.stderr

@@ -178,3 +178,18 @@ async def test_microclimates_compare_each_subgroup_with_its_container(
     )
     for person in seated:
         assert person.display_name not in section
+
+
+async def test_a_facilitator_outside_the_container_previews_no_shared_text(
+    network: Network, community: MemoryCommunity
+) -> None:
+    await a_round_of_reflections(network, community)
+    await network.run("help", by="zed")  # Trellis meets zed, who never joins
+    added = await network.run("facilitator add @zed", by="ana")
+    assert "zed" in added.lower(), added
+    outside = await network.run("digest preview", by="zed")
+    assert "Facilitator digest: Maths leads" in outside and "Check-in non-responders" in outside
+    assert "Bar models" not in outside and "Try paper strips" not in outside
+    inside = await network.run("digest preview", by="ana")
+    assert "“Try paper strips” — ben (reflection: Now what?; shared with facilitators)" in inside
+    assert "• “Bar models made it click” — ben (reflection: What?)" in inside

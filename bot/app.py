@@ -260,11 +260,16 @@ def build(settings: Settings, clock: Clock) -> Trellis:
     home.register(registry, home_service)
 
     # Learning exchange (issue 9): digest section providers are appended to `digests.providers`.
-    digests = exchange_setup.install(registry, db, directory, outbox, scheduler)
+    digests = exchange_setup.install(
+        registry, db, directory, outbox, scheduler, settings.trellis_min_aggregate
+    )
     digests.providers += [
         digest_sections.TrustCheck(pulse_service, circles),
         digest_sections.MotivationBalance(motivations),
     ]
+    digests.facilitator_providers += digest_sections.facilitator_sections(
+        db, digests.digests, pulse_service, circles, motivations
+    )
     interactions = health_setup.install(
         registry, db, directory, outbox, scheduler, settings.trellis_min_aggregate
     )

@@ -8,11 +8,12 @@ DOMAIN.md's sequence whoever registers first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.community.privacy import Viewer
 from bot.core.directory import CommunityInfo
 from bot.core.messages import Block, Context, Message, Text
 from bot.storage.models import Container
@@ -22,15 +23,22 @@ WEEK = timedelta(days=7)
 # DOMAIN.md's numbering; the facilitator version's extra sections come after.
 WHAT_HAPPENED, WHAT_WE_HAVE, WHAT_PEOPLE_TRIED, ACROSS_BOUNDARIES = 1, 2, 3, 4
 CONTAINER_CHECK, WHY_WE_ARE_HERE, COMING_UP = 5, 6, 7
+REFLECTIONS = 10
 NON_RESPONDERS, OPEN_ALERTS, QUIET_MEMBERS, MICROCLIMATES, INTRODUCTIONS = 11, 12, 13, 14, 15
 
 
 @dataclass(frozen=True, slots=True)
 class DigestScope:
-    """One container, or the whole network when `container` is None."""
+    """One container, or the whole network when `container` is None.
+
+    `readers` are who will read this build of the digest: member text with a chosen circle
+    (shared reflections) appears only when every one of them may see it. Empty means the
+    readers are unknown, so no such text appears at all.
+    """
 
     community: CommunityInfo
     container: Container | None
+    readers: tuple[Viewer, ...] = field(default=())
 
     @property
     def key(self) -> str:

@@ -90,9 +90,11 @@ def register(registry: Registry, service: DigestService) -> None:
     async def preview(ctx: Context[CommandInvoked], args: Args) -> list[Outgoing]:
         scope = await service.scope(ctx.community, ctx.event.channel, args.text("for"))
         period = period_ending(ctx.now, ctx.community.timezone)
-        parts = await service.build(scope, period)
-        extra = await service.build_for_facilitators(scope, period, "the channel")
-        return [Outgoing(p, Reply(ephemeral=True)) for p in [*parts, *extra]]
+        member = await service.digests.member(ctx.member.id)
+        if member is None:
+            raise CommandError("Trellis does not know you yet; try again in a moment.")
+        shown = await service.preview(scope, period, member)
+        return [Outgoing(p, Reply(ephemeral=True)) for p in shown]
 
     async def post(ctx: Context[CommandInvoked], args: Args) -> list[Outgoing]:
         scope = await service.scope(ctx.community, ctx.event.channel, args.text("for"))

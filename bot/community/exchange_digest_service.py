@@ -10,7 +10,7 @@ the same parts under the same keys, which the outbox's unique key turns into no-
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ from bot.community.exchange_digest import (
 )
 from bot.community.exchange_sections import DIGEST_JOB
 from bot.community.exchange_split import split
+from bot.community.privacy import Viewer
 from bot.core import codec
 from bot.core.directory import CommunityInfo
 from bot.core.messages import Context, Image, Message, Outgoing, Text, ToChannel, ToMember
@@ -34,7 +35,7 @@ from bot.core.refs import ChannelRef, MemberRef
 from bot.scheduling.calendar import next_local_time
 from bot.scheduling.runner import Scheduler
 from bot.storage.exchange_digest_repository import DigestRepository
-from bot.storage.models import Member
+from bot.storage.models import Container, Member
 from bot.storage.models.exchange import DigestIssue, DigestSchedule
 from bot.storage.repositories import ContainerRepository, community_info
 
@@ -89,14 +90,32 @@ class DigestService:
 
     # -- building -----------------------------------------------------------------------
 
-    async def build(self, scope: DigestScope, period: Period) -> list[Message]:
+    async def build(
+        self, scope: DigestScope, period: Period, channel: ChannelRef | None = None
+    ) -> list[Message]:
+        """The channel digest; container-wide shares only when it goes to the container's
+        own channel (anyone there is in the container; anywhere else may not be)."""
+        readers: tuple[Viewer, ...] = ()
+        here = scope.container
+        if here is not None and channel is not None and channel.external_id == here.channel_id:
+            readers = (channel_reader(here),)
+        return await self.build_as(scope, period, readers)
+
+    async def build_as(
+        self, scope: DigestScope, period: Period, readers: tuple[Viewer, ...]
+    ) -> list[Message]:
+        scope = replace(scope, readers=readers)
         found = await sections(self.providers, scope, period)
         quiet = f"A quiet week in {scope.name}: nothing new to report ({period.label})."
         return split(compose(f"Learning exchange: {scope.name}", period, found, quiet))
 
     async def build_for_facilitators(
-        self, scope: DigestScope, period: Period, posted_in: str
+        self, scope: DigestScope, period: Period, posted_in: str, also: tuple[Viewer, ...] = ()
     ) -> list[Message]:
+        """One facilitator digest for all its recipients (and `also`, a previewer): shared
+        text appears only when every one of them may read it."""
+        readers = (*[await self.viewer(scope, m) for m in await self.facilitators(scope)], *also)
+        scope = replace(scope, readers=readers)
         found = await sections(self.facilitator_providers, scope, period)
         png, alt = await self.chart.png(scope, period)
         filename = f"digest-{scope.key.replace(':', '-')}-{period.key}.png"
@@ -109,6 +128,29 @@ class DigestService:
             return split(Message((*head, Text("Nothing else needs your attention this week."))))
         body = compose("", period, found, "").blocks[2:]
         return split(Message((*head, *body)))
+
+    async def preview(self, scope: DigestScope, period: Period, member: Member) -> list[Message]:
+        """Both digests as the container's channel and its facilitators would get them, shown
+        to one facilitator: text with a chosen circle only when they too may read it."""
+        me = await self.viewer(scope, member)
+        readers = (channel_reader(scope.container), me) if scope.container is not None else ()
+        parts = await self.build_as(scope, period, readers)
+        extra = await self.build_for_facilitators(scope, period, "the channel", (me,))
+        return [*parts, *extra]
+
+    async def viewer(self, scope: DigestScope, member: Member) -> Viewer:
+        """`member` as a reader of this scope's container (the privacy rule's view)."""
+        cid = scope.container_id
+        if cid is None or member.id is None:
+            return Viewer(member.id or -1, -1, in_container=False, facilitator=False)
+        rows = await self.digests.container_members(cid)
+        mine = [role for m, role in rows if m.id == member.id]
+        return Viewer(
+            member.id,
+            cid,
+            in_container=bool(mine),
+            facilitator=bool(mine) and (member.is_facilitator or "facilitator" in mine),
+        )
 
     # -- scheduling ---------------------------------------------------------------------
 
@@ -168,7 +210,7 @@ class DigestService:
     async def publish(self, scope: DigestScope, period: Period, channel: ChannelRef) -> Published:
         community = scope.community
         issue, created = await self.stored(
-            scope, period, "channel", channel, lambda: self.build(scope, period)
+            scope, period, "channel", channel, lambda: self.build(scope, period, channel)
         )
         where = ChannelRef(community.ref.platform, issue.channel_id or "", issue.channel_name)
         parts = decode(issue)
@@ -219,9 +261,10 @@ class DigestService:
         )
 
     async def facilitators(self, scope: DigestScope) -> list[Member]:
+        """The container's facilitators (as check-ins count them), else the community's."""
         if scope.container_id is not None:
             rows = await self.digests.container_members(scope.container_id)
-            chosen = [m for m, role in rows if role == "facilitator"]
+            chosen = [m for m, role in rows if role == "facilitator" or m.is_facilitator]
             if chosen:
                 return chosen
         return await self.digests.facilitators(scope.community.id)
@@ -246,6 +289,12 @@ class DigestService:
                 "Say where to post: /trellis digest post --for network --channel #general"
             )
         return here
+
+
+def channel_reader(container: Container) -> Viewer:
+    """Anyone in the container's channel: a member with no role, subgroup or authorship."""
+    assert container.id is not None
+    return Viewer(member_id=-1, container_id=container.id, in_container=True, facilitator=False)
 
 
 def decode(issue: DigestIssue) -> list[Message]:

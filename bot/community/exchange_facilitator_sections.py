@@ -1,9 +1,17 @@
-"""What the facilitator digest adds that this room can tell: quiet members and weaving
-suggestions from offers and needs. Individual names appear here, for facilitators only."""
+"""What the facilitator digest adds that this room can tell: quiet members, check-in
+non-responders and weaving suggestions from offers and needs. Individual names appear here,
+for facilitators only."""
 
 from __future__ import annotations
 
-from bot.community.exchange_digest import INTRODUCTIONS, QUIET_MEMBERS, DigestScope, Period, Section
+from bot.community.exchange_digest import (
+    INTRODUCTIONS,
+    NON_RESPONDERS,
+    QUIET_MEMBERS,
+    DigestScope,
+    Period,
+    Section,
+)
 from bot.community.exchange_sections import plural
 from bot.core.messages import Context, Text
 from bot.storage.exchange_digest_repository import DigestRepository
@@ -76,3 +84,41 @@ class WeavingSuggestions:
         if not blocks:
             return None
         return Section(INTRODUCTIONS, "Suggested introductions", tuple(blocks))
+
+
+class NonResponders:
+    """Who was sent the week's check-in and did not answer it (names for facilitators only).
+    The week's rounds are those whose answer window ended in the week, so the list is final."""
+
+    def __init__(self, digests: DigestRepository) -> None:
+        self.digests = digests
+
+    async def section(self, scope: DigestScope, period: Period) -> Section | None:
+        rounds = await self.digests.rounds_closing(
+            scope.community.id, scope.container_id, period.start, period.end
+        )
+        lines: list[str] = []
+        for round_, container in rounds:
+            assert round_.id is not None
+            sent = await self.digests.round_sent_to(round_.id)
+            if not sent:
+                continue
+            answered = {a.member_id for a in await self.digests.round_answers(round_.id)}
+            silent = [m.display_name for m in sent if m.id not in answered]
+            where = "" if scope.container_id is not None else f"{container.name}, "
+            head = (
+                f"{where}round “{round_.label}”: {len(sent) - len(silent)} of {len(sent)} answered"
+            )
+            lines.append(
+                f"• {head}" + (f"; not yet heard from {names(silent)}." if silent else ".")
+            )
+        if not lines:
+            return None
+        return Section(
+            NON_RESPONDERS,
+            "Check-in non-responders",
+            (
+                Text("\n".join(lines)),
+                Context("Members on pause or sent it too late are not counted."),
+            ),
+        )

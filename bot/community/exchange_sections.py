@@ -18,6 +18,7 @@ from bot.community.exchange_digest import (
     Period,
     Section,
 )
+from bot.community.exchange_reflections import ReflectionLearnings
 from bot.community.exchange_taxonomy import FIELD_NAMES, TaxonomyService
 from bot.core.messages import Context, Text
 from bot.storage.exchange_digest_repository import DigestRepository
@@ -25,6 +26,7 @@ from bot.storage.exchange_repository import ExchangeRepository
 from bot.storage.models.exchange import Learning
 
 DIGEST_JOB = "exchange_digest"
+PRACTITIONER = "practitioner"
 # What other rooms' scheduled runs are called in "Coming up"; rooms add their own kinds.
 # Only what members would recognise is announced; internal care (hygiene checks,
 # reminders to facilitators) is left out.
@@ -82,34 +84,45 @@ class WhatHappened:
 
 
 class WhatWeHave:
-    """Learnings written up this week, grouped by field of knowledge, with the balance."""
+    """Learnings written up this week, grouped by field of knowledge, with the balance.
+    Reflections shared with the whole container count as practitioner knowledge."""
 
-    def __init__(self, exchange: ExchangeRepository, taxonomy: TaxonomyService) -> None:
+    def __init__(
+        self,
+        exchange: ExchangeRepository,
+        taxonomy: TaxonomyService,
+        reflections: ReflectionLearnings | None = None,
+    ) -> None:
         self.exchange = exchange
         self.taxonomy = taxonomy
+        self.reflections = reflections
 
     async def section(self, scope: DigestScope, period: Period) -> Section | None:
         cid = scope.community.id
         rows = await self.exchange.quotable_learnings(
             cid, scope.container_id, period.start, period.end
         )
-        if not rows:
+        shared = await self.reflections.collect(scope, period) if self.reflections else []
+        if not rows and not shared:
             return None
         terms = await self.taxonomy.get(cid)
         balance = Counter(row.field for row, _ in rows)
+        balance[PRACTITIONER] += len(shared)
         blocks: list[Text | Context] = []
         for field in FIELD_NAMES:
             written = [(r, n) for r, n in rows if r.field == field and r.source == "command"]
-            if not written:
-                continue
             lines = []
             for row, name in written:
                 strand = f" ({terms.strand_label(row.strand)})" if row.strand else ""
                 lines.append(f"• {quoted(row, name)}{strand}")
-            blocks.append(Text(f"{terms.field_label(field)}:\n" + "\n".join(lines)))
+            if field == PRACTITIONER:
+                lines += [f"• {r.line()}" for r in shared]
+            if lines:
+                blocks.append(Text(f"{terms.field_label(field)}:\n" + "\n".join(lines)))
+        total = len(rows) + len(shared)
         shares = " · ".join(f"{terms.field_label(f)} {balance.get(f, 0)}" for f in FIELD_NAMES)
-        blocks.append(Context(f"Balance of {plural(len(rows), 'learning')}: {shares}"))
-        if len(rows) >= 3 and not balance.get("public"):
+        blocks.append(Context(f"Balance of {plural(total, 'learning')}: {shares}"))
+        if total >= 3 and not balance.get("public"):
             blocks.append(
                 Context(
                     "Nothing from publicly available knowledge this week: "

@@ -7,8 +7,13 @@ from bot.community import exchange_commands, exchange_digest_commands, exchange_
 from bot.community.exchange import CaptureService
 from bot.community.exchange_chart import TrendChart
 from bot.community.exchange_digest_service import DigestService, Sink
-from bot.community.exchange_facilitator_sections import QuietMembers, WeavingSuggestions
+from bot.community.exchange_facilitator_sections import (
+    NonResponders,
+    QuietMembers,
+    WeavingSuggestions,
+)
 from bot.community.exchange_offers import OfferService
+from bot.community.exchange_reflections import ReflectionLearnings, SharedWithFacilitators
 from bot.community.exchange_sections import (
     DIGEST_JOB,
     AcrossBoundaries,
@@ -32,6 +37,7 @@ def install(
     directory: DirectoryRepository,
     outbox: Sink,
     scheduler: Scheduler,
+    min_aggregate: int = 5,
 ) -> DigestService:
     """Register the exchange's commands, buttons, listeners and digest job; return the digest
     service, whose `providers` and `facilitator_providers` other rooms extend."""
@@ -42,14 +48,20 @@ def install(
     capture = CaptureService(exchange, containers, taxonomy)
     offers = OfferService(exchange, containers)
     service = DigestService(digests, containers, outbox, scheduler, TrendChart(digests))
+    reflections = ReflectionLearnings(digests, min_aggregate)
     service.providers += [
         WhatHappened(digests, exchange),
-        WhatWeHave(exchange, taxonomy),
+        WhatWeHave(exchange, taxonomy, reflections),
         WhatPeopleTried(digests),
         AcrossBoundaries(digests, exchange),
         ComingUp(digests),
     ]
-    service.facilitator_providers += [QuietMembers(digests), WeavingSuggestions(exchange)]
+    service.facilitator_providers += [
+        SharedWithFacilitators(reflections),
+        NonResponders(digests),
+        QuietMembers(digests),
+        WeavingSuggestions(exchange),
+    ]
     exchange_commands.register(registry, capture, offers, exchange, directory)
     exchange_taxonomy_commands.register(registry, taxonomy)
     exchange_digest_commands.register(registry, service)

@@ -20,7 +20,9 @@ from bot.storage.models import (
     ScheduledRun,
     Share,
 )
+from bot.storage.models.checkins import CheckinAnswer, CheckinDelivery, CheckinRound
 from bot.storage.models.exchange import Activity, DigestIssue, DigestSchedule
+from bot.storage.models.subgroups import Subgroup, SubgroupTrustAnswer
 from bot.storage.repositories import insert_ignoring_duplicates
 
 
@@ -99,6 +101,10 @@ class DigestRepository:
         async with self.db.session() as session:
             rows = await session.exec(select(Member).where(Member.community_id == community_id))
             return {m.id: m for m in rows.all() if m.id is not None}
+
+    async def member(self, member_id: int) -> Member | None:
+        async with self.db.session() as session:
+            return await session.get(Member, member_id)
 
     async def container_members(self, container_id: int) -> list[tuple[Member, str]]:
         """Active members of a container with their role there."""
@@ -225,6 +231,71 @@ class DigestRepository:
                     col(ScheduledRun.due_at) <= end,
                 )
                 .order_by(col(ScheduledRun.due_at))
+            )
+            return list((await session.exec(statement)).all())
+
+    # -- check-in rounds (read only: the check-ins room writes them) ---------------------
+
+    async def rounds_closing(
+        self, community_id: int, container_id: int | None, start: datetime, end: datetime
+    ) -> list[tuple[CheckinRound, Container]]:
+        """Check-in rounds whose answer window ended in (start, end]: the week's rounds.
+        Their answers can no longer change, only who may see them."""
+        async with self.db.session() as session:
+            statement = (
+                select(CheckinRound, Container)
+                .join(Container, col(Container.id) == col(CheckinRound.container_id))
+                .where(
+                    Container.community_id == community_id,
+                    col(CheckinRound.closes_at) > start,
+                    col(CheckinRound.closes_at) <= end,
+                )
+                .order_by(col(Container.name), col(CheckinRound.closes_at), col(CheckinRound.id))
+            )
+            if container_id is not None:
+                statement = statement.where(CheckinRound.container_id == container_id)
+            return [(r, c) for r, c in (await session.exec(statement)).all()]
+
+    async def round_answers(self, round_id: int) -> list[CheckinAnswer]:
+        """A round's answers with the sharing their authors chose last."""
+        async with self.db.session() as session:
+            statement = (
+                select(CheckinAnswer)
+                .where(CheckinAnswer.round_id == round_id)
+                .order_by(col(CheckinAnswer.member_id), col(CheckinAnswer.question_index))
+            )
+            return list((await session.exec(statement)).all())
+
+    async def round_sent_to(self, round_id: int) -> list[Member]:
+        """Members a round's check-in was actually sent to (not paused, late or gone)."""
+        async with self.db.session() as session:
+            statement = (
+                select(Member)
+                .join(CheckinDelivery, col(CheckinDelivery.member_id) == col(Member.id))
+                .where(CheckinDelivery.round_id == round_id, CheckinDelivery.status == "sent")
+                .order_by(col(Member.display_name), col(Member.id))
+            )
+            return list((await session.exec(statement)).all())
+
+    async def subgroup_trust(self, round_id: int) -> dict[int, list[SubgroupTrustAnswer]]:
+        """Every subgroup trust answer of a subgroup round, by subgroup, in one query."""
+        async with self.db.session() as session:
+            statement = (
+                select(SubgroupTrustAnswer)
+                .join(Subgroup, col(Subgroup.id) == col(SubgroupTrustAnswer.subgroup_id))
+                .where(Subgroup.round_id == round_id)
+            )
+            found: dict[int, list[SubgroupTrustAnswer]] = {}
+            for answer in (await session.exec(statement)).all():
+                found.setdefault(answer.subgroup_id, []).append(answer)
+            return found
+
+    async def open_containers(self, community_id: int) -> list[Container]:
+        async with self.db.session() as session:
+            statement = (
+                select(Container)
+                .where(Container.community_id == community_id, Container.state != "closed")
+                .order_by(col(Container.name), col(Container.id))
             )
             return list((await session.exec(statement)).all())
 

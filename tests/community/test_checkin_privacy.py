@@ -1,8 +1,10 @@
 """Privacy as a property: an answer never reaches anyone outside the circle its author chose.
 
 Every message Trellis sends during a round — DMs, channel posts, replies to every reading
-command — is collected with its audience; each answer's text may appear only in messages
-whose whole audience is allowed to read it.
+command, and the learning-exchange digests built afterwards (the container's, its facilitator
+digest, a preview, the network's) — is collected with its audience; each answer's text may
+appear only in messages whose whole audience is allowed to read it, and an anonymous one
+never next to its author's name.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ async def scenario(db: Path, plans: list[tuple[bool, list[tuple[int, str]]]]) ->
                 facilitators.add(name)
         await command("checkin now", by="ana")
         texts: dict[str, tuple[str, set[str]]] = {}
+        anonymous: set[str] = set()
         for name, (_, answers) in zip(names, plans, strict=True):
             chosen = dict(answers)
             values = {f"q{i + 1}": f"token{name}q{i}x" for i in chosen}
@@ -81,17 +84,27 @@ async def scenario(db: Path, plans: list[tuple[bool, list[tuple[int, str]]]]) ->
                 for r in await share(community, name, index + 1, level):
                     seen.append((audience(r, name), r.message.plain_text()))
                 texts[f"token{name}q{index}x"] = (name, allowed(level, name, facilitators))
+                if level == "anonymous":
+                    anonymous.add(f"token{name}q{index}x")
         await t.scheduler.advance(clock, timedelta(days=4))
         for name in names:
             await command("checkin shared", by=name)
             await command("me reflections", by=name, channel=None)
             await command("checkin show", by=name)
+        # The week's digests read the closed round with everyone's latest choices.
+        await command("digest preview", by="ana")
+        await command("digest post", by="ana")
+        await command("digest post --for network --channel #weekly", by="ana")
         seen += [(audience(d, ""), d.text) for d in community.delivered]
 
         for token, (author, may) in texts.items():
             for who, text in seen:
                 if token in text:
                     assert who <= may or EVERYONE in may, (token, author, who, text)
+                if token in anonymous:
+                    for line in text.splitlines():
+                        if token in line:
+                            assert f"— {author} " not in line + " ", (token, line)
 
 
 @settings(

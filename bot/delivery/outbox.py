@@ -62,6 +62,9 @@ class Outbox:
         self.paused_until: dict[str, datetime] = {}
         self.on_give_up: list[GiveUpHook] = []
         self.space_hooks: list[SpaceHook] = []
+        # Sent, but the database was away when we went to record it: recorded first thing at
+        # the next drain, while our lease still holds, so the message is not sent again.
+        self.unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}
 
     def attach(self, transport: Transport, pacer: Pacer | None = None) -> None:
         self.transports[transport.platform] = transport
@@ -96,6 +99,9 @@ class Outbox:
 
     async def drain(self, limit: int = 500) -> int:
         """Deliver what is due; returns how many were sent."""
+        for message_id, record in list(self.unrecorded.items()):
+            await record()
+            del self.unrecorded[message_id]
         sent = 0
         for row in await self.repository.due(limit):
             assert row.id is not None
@@ -139,18 +145,29 @@ class Outbox:
                 bounded=True,
             )
         except SendTimedOut as slow:
-            await self._failed(row, flight.token, platform, DeliveryError(f"send timed out: {slow}", retry_after=1))
+            problem = DeliveryError(f"send timed out: {slow}", retry_after=1)
+            await self._failed(row, flight.token, platform, problem)
             return 0
         except DeliveryError as problem:
             await self._failed(row, flight.token, platform, problem)
             return 0
         finally:
             delivery_key.reset(token)
-        if not await self.repository.mark_sent(row.id, flight.token):
-            log.warning("%s was sent, but another process holds it now", row.idempotency_key)
-        if isinstance(target, ToGroup) and space is not None:
-            for hook in self.space_hooks:
-                await hook(community, target.name, space)
+        marked = False
+
+        async def record() -> None:
+            nonlocal marked
+            assert row.id is not None
+            if not marked and not await self.repository.mark_sent(row.id, flight.token):
+                log.warning("%s was sent, but another process holds it now", row.idempotency_key)
+            marked = True
+            if isinstance(target, ToGroup) and space is not None:
+                for hook in self.space_hooks:
+                    await hook(community, target.name, space)
+
+        self.unrecorded[row.id] = record
+        await record()
+        del self.unrecorded[row.id]
         return 1
 
     async def _failed(

@@ -506,9 +506,7 @@ class ScheduleRepository:
                     claimed.append(run)
             return claimed
 
-    async def finish(
-        self, run_id: int, worker: str, now: datetime, status: str = "done"
-    ) -> bool:
+    async def finish(self, run_id: int, worker: str, now: datetime, status: str = "done") -> bool:
         """Record a run as finished, only if `worker` still holds its claim; False when the
         lease ran out and another worker took it. Inside a unit of work this comes first:
         on PostgreSQL it locks the row, so no one can take it over until the unit commits."""

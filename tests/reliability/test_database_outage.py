@@ -180,5 +180,8 @@ async def test_a_database_restart_in_the_middle_of_a_send_and_of_a_run_repeats_n
         assert await trellis.scheduler.run_due() == 1
         await trellis.scheduler.advance(clock, timedelta(weeks=1))
         notes = [d.text for d in network.dms("ben") if "Weekly note" in d.text]
-        assert notes == [f"Weekly note {due:%d %b}", f"Weekly note {due + timedelta(weeks=1):%d %b}"]
+        assert notes == [
+            f"Weekly note {due:%d %b}",
+            f"Weekly note {due + timedelta(weeks=1):%d %b}",
+        ]
     await proxy.cut()

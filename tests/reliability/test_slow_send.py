@@ -256,7 +256,9 @@ async def test_a_process_whose_claim_was_taken_over_cannot_overwrite_the_new_hol
     assert platform.received == [KEY]
 
 
-async def test_claims_are_fenced(first: Trellis, second_db: Database, clock: SimulatedClock) -> None:
+async def test_claims_are_fenced(
+    first: Trellis, second_db: Database, clock: SimulatedClock
+) -> None:
     """The store's side of it: only the current holder's token records anything."""
     mine = OutboxRepository(first.db, clock)
     theirs = OutboxRepository(second_db, clock)

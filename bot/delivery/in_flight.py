@@ -54,12 +54,13 @@ class Flight:
         self.bounds = bounds
         self.token = token
         self.renew = renew
-        self.renewed_at = clock.now()
+        self.tried_at = clock.now()
 
     async def heartbeat(self) -> None:
         """Renew the lease when due; raise LeaseLost when it was taken or is about to end."""
         now = self.clock.now()
-        if now - self.renewed_at >= self.bounds.renew_every:
+        if now - self.tried_at >= self.bounds.renew_every:
+            self.tried_at = now
             try:
                 token = await self.renew(self.token)
             except Exception as problem:  # the database is away: hold on while we may
@@ -67,7 +68,7 @@ class Flight:
             else:
                 if token is None:
                     raise LeaseLost("another process took the message over")
-                self.token, self.renewed_at = token, now
+                self.token = token
         if self.clock.now() >= self.token - self.bounds.margin:
             raise LeaseLost("the lease is about to end and could not be renewed")
 

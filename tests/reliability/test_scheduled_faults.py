@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +18,10 @@ from bot.config import load_settings
 from bot.core.directory import CommunityInfo
 from bot.core.messages import Outgoing
 from bot.core.ports import SimulatedClock
+from bot.scheduling.runner import LEASE, Scheduler
+from bot.storage.db import Database
 from bot.storage.models import OutboxMessage, ScheduledRun
+from bot.storage.repositories import ScheduleRepository
 from tests.community.helpers import Network
 
 MEMBERS = ["ben", "cai", "dee", "eve", "fay", "gus"]
@@ -112,3 +116,30 @@ async def test_a_fault_half_way_through_a_pulse_fan_out_neither_repeats_nor_skip
             assert len([d for d in network.dms(name) if "Trust pulse" in d.text]) == 2, name
         # One reminder and one closing per pulse: the chain planned once per run.
         assert len(await planned(network.trellis, "pulse-close:")) == 2
+
+
+async def test_a_worker_whose_claim_was_taken_over_does_not_run_it_again(
+    database_url: str, clock: SimulatedClock
+) -> None:
+    """A worker that stalled past its lease (another worker ran the run meanwhile) finds the
+    claim gone when it resumes: the run is not done twice."""
+    ran: list[str] = []
+
+    async def note(payload: dict[str, Any], due: datetime) -> None:
+        ran.append(payload["by"])
+
+    async with process(database_url, clock) as network:
+        stalled = network.trellis.scheduler
+        other_db = Database(database_url)
+        try:
+            other = Scheduler(ScheduleRepository(other_db), clock)
+            stalled.job("test.note", lambda p, d: note({"by": "stalled"}, d))
+            other.job("test.note", lambda p, d: note({"by": "other"}, d))
+            await stalled.plan("note:1", "test.note", clock.now(), {})
+            [run] = await stalled.schedule.claim_due(clock.now(), stalled.worker, LEASE)
+            clock.advance(LEASE + timedelta(seconds=1))  # the stalled worker's lease ends
+            assert await other.run_due() == 1
+            assert not await stalled._run(run)  # it wakes up: the run is someone else's
+            assert ran == ["other"]
+        finally:
+            await other_db.dispose()

@@ -33,9 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # A message still undelivered this long after it was stored is given up (and reported).
 GIVE_UP_AFTER = timedelta(hours=24)
-# How long a process holds a message it is sending before another may try it (renewed
-# while the send is in flight; each send is bounded well under it: see `in_flight.Bounds`).
-SEND_LEASE = Bounds().lease
+# How long a process holds a message it is sending (5 minutes, renewed while the send is in
+# flight) and how long one send may take (well under that): `in_flight.Bounds`.
 # Awaited before each send on a platform: a place for per-platform pacing (Slack paces
 # inside its transport; a platform without its own pacer can be given one here).
 Pacer = Callable[[], Awaitable[None]]

@@ -70,12 +70,12 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        """A transaction of its own; inside `transaction()`, a savepoint of that one instead
-        (so a failure here, caught by the caller, leaves the rest of the unit intact)."""
+        """A transaction of its own; inside `transaction()`, that one (no savepoint: a
+        failure anywhere fails the whole unit, which is what a scheduled run wants, and a
+        500-member fan-out keeps half its statements)."""
         ambient = self._ambient.get()
         if ambient is not None:
-            async with ambient.begin_nested():
-                yield ambient
+            yield ambient
             return
         async with self.sessions() as session, session.begin():
             yield session

@@ -1,11 +1,14 @@
 """The outbox: every non-reply message is stored with a unique key, then delivered.
 
 Storing first means a crash between deciding to send and sending loses nothing, and the
-database's unique key means a retried decision never queues twice. Delivery itself cannot
-be atomic with the database: a process killed after the platform accepted a message but
-before it marked the row sent will send it again once the lease ends. The key travels with
-the message (`transport.delivery_key`) so a transport whose platform dedupes by nonce drops
-that second copy (see README, "Running at scale").
+database's unique key means a retried decision never queues twice. A send is made under a
+lease that its heartbeat renews, bounded well under the lease, and its outcome is recorded
+only while the claim is still ours (`in_flight.py`): a slow send is never repeated by
+another process, and a process whose claim was taken over cannot overwrite the new holder's
+record. Delivery itself cannot be atomic with the database: a process killed after the
+platform accepted a message but before it marked the row sent will send it again once the
+lease ends. The key travels with the message (`transport.delivery_key`) so a transport
+whose platform dedupes by nonce drops that second copy (see README, "Running at scale").
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from bot.core.directory import CommunityInfo
 from bot.core.messages import Outgoing, ToChannel, ToGroup, ToMember
 from bot.core.ports import Clock
 from bot.core.refs import ChannelRef, CommunityRef
+from bot.delivery.in_flight import Bounds, Flight, LeaseLost, SendTimedOut
 from bot.delivery.transport import DeliveryError, Transport, delivery_key
 from bot.storage.models import OutboxMessage
 from bot.storage.repositories import OutboxRepository
@@ -29,8 +33,8 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 # A message still undelivered this long after it was stored is given up (and reported).
 GIVE_UP_AFTER = timedelta(hours=24)
-# How long a process holds a message it is sending before another may try it.
-SEND_LEASE = timedelta(minutes=5)
+# How long a process holds a message it is sending (5 minutes, renewed while the send is in
+# flight) and how long one send may take (well under that): `in_flight.Bounds`.
 # Awaited before each send on a platform: a place for per-platform pacing (Slack paces
 # inside its transport; a platform without its own pacer can be given one here).
 Pacer = Callable[[], Awaitable[None]]
@@ -45,16 +49,21 @@ class Outbox:
         repository: OutboxRepository,
         clock: Clock | None = None,
         give_up_after: timedelta = GIVE_UP_AFTER,
+        bounds: Bounds | None = None,
     ) -> None:
         self.repository = repository
         self.clock = clock or repository.clock
         self.give_up_after = give_up_after
+        self.bounds = bounds or Bounds()
         self.transports: dict[str, Transport] = {}
         self.pacers: dict[str, Pacer] = {}
         # A platform that answered Retry-After is left alone until then, for every message.
         self.paused_until: dict[str, datetime] = {}
         self.on_give_up: list[GiveUpHook] = []
         self.space_hooks: list[SpaceHook] = []
+        # Sent, but the database was away when we went to record it: recorded first thing at
+        # the next drain, while our lease still holds, so the message is not sent again.
+        self.unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}
 
     def attach(self, transport: Transport, pacer: Pacer | None = None) -> None:
         self.transports[transport.platform] = transport
@@ -89,41 +98,80 @@ class Outbox:
 
     async def drain(self, limit: int = 500) -> int:
         """Deliver what is due; returns how many were sent."""
+        for message_id, record in list(self.unrecorded.items()):
+            await record()
+            del self.unrecorded[message_id]
         sent = 0
         for row in await self.repository.due(limit):
             assert row.id is not None
-            data = json.loads(row.payload)
-            platform = data["platform"]
-            transport = self.transports.get(platform)
-            if transport is None or self._paused(platform):
+            platform = json.loads(row.payload)["platform"]
+            if platform not in self.transports or self._paused(platform):
                 continue
             # Several processes may drain the same table: only the one that claims it sends.
-            if not await self.repository.claim(row.id, SEND_LEASE):
+            token = await self.repository.claim(row.id, self.bounds.lease)
+            if token is None:
                 continue
-            target = codec.loads_target(data["target"])
-            assert isinstance(target, ToChannel | ToMember | ToGroup)
-            community = CommunityRef(platform, data["community"])
-            pacer = self.pacers.get(platform)
-            if pacer is not None:
-                await pacer()
-            token = delivery_key.set(row.idempotency_key)
+            flight = Flight(self.clock, self.bounds, token, self._renewer(row.id))
             try:
-                space = await transport.deliver(
+                sent += await self._send(row, flight)
+            except LeaseLost as lost:
+                log.warning("stopped sending %s: %s", row.idempotency_key, lost)
+        return sent
+
+    def _renewer(self, message_id: int) -> Callable[[datetime], Awaitable[datetime | None]]:
+        async def renew(token: datetime) -> datetime | None:
+            return await self.repository.renew(message_id, token, self.bounds.lease)
+
+        return renew
+
+    async def _send(self, row: OutboxMessage, flight: Flight) -> int:
+        """Pace, send and record one claimed message; 1 when it was delivered."""
+        assert row.id is not None
+        data = json.loads(row.payload)
+        platform = data["platform"]
+        target = codec.loads_target(data["target"])
+        assert isinstance(target, ToChannel | ToMember | ToGroup)
+        community = CommunityRef(platform, data["community"])
+        pacer = self.pacers.get(platform)
+        if pacer is not None:
+            await flight.run(pacer(), bounded=False)  # a long wait for the pace keeps the lease
+        token = delivery_key.set(row.idempotency_key)
+        try:
+            space = await flight.run(
+                self.transports[platform].deliver(
                     community, target, codec.loads_message(data["message"])
-                )
-            except DeliveryError as problem:
-                await self._failed(row, platform, problem)
-                continue
-            finally:
-                delivery_key.reset(token)
-            await self.repository.mark_sent(row.id)
+                ),
+                bounded=True,
+            )
+        except SendTimedOut as slow:
+            problem = DeliveryError(f"send timed out: {slow}", retry_after=1)
+            await self._failed(row, flight.token, platform, problem)
+            return 0
+        except DeliveryError as problem:
+            await self._failed(row, flight.token, platform, problem)
+            return 0
+        finally:
+            delivery_key.reset(token)
+        marked = False
+
+        async def record() -> None:
+            nonlocal marked
+            assert row.id is not None
+            if not marked and not await self.repository.mark_sent(row.id, flight.token):
+                log.warning("%s was sent, but another process holds it now", row.idempotency_key)
+            marked = True
             if isinstance(target, ToGroup) and space is not None:
                 for hook in self.space_hooks:
                     await hook(community, target.name, space)
-            sent += 1
-        return sent
 
-    async def _failed(self, row: OutboxMessage, platform: str, problem: DeliveryError) -> None:
+        self.unrecorded[row.id] = record
+        await record()
+        del self.unrecorded[row.id]
+        return 1
+
+    async def _failed(
+        self, row: OutboxMessage, token: datetime, platform: str, problem: DeliveryError
+    ) -> None:
         """Retry later (honouring Retry-After, with backoff), or give up and say so."""
         assert row.id is not None
         now = self.clock.now()
@@ -135,7 +183,9 @@ class Outbox:
             if now + wait > row.created_at + self.give_up_after:
                 wait = None
         log.warning("delivery of %s failed: %s", row.idempotency_key, problem)
-        await self.repository.mark_failed(row.id, str(problem), wait)
+        if not await self.repository.mark_failed(row.id, token, str(problem), wait):
+            log.warning("%s is held by another process now; left to it", row.idempotency_key)
+            return
         if wait is None:
             log.error("gave up delivering %s: %s", row.idempotency_key, problem)
             row.status, row.last_error, row.attempts = "failed", str(problem), row.attempts + 1

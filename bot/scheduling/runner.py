@@ -1,4 +1,10 @@
-"""Runs due work: claims rows, calls the job of their kind, marks them done."""
+"""Runs due work: claims rows, and runs each as one unit of work with its record.
+
+A job queues its messages in the outbox and plans its next run; the runner wraps all of it,
+and the record that the run is done, in one database transaction. A crash or a fault at any
+step leaves no trace, and the run is simply taken again once its lease ends: never posted
+twice, never skipped. The record comes first in that transaction and only counts while this
+worker still holds the claim, so a worker whose lease was taken over changes nothing."""
 
 from __future__ import annotations
 
@@ -11,11 +17,19 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.ports import Clock, SimulatedClock
+from bot.storage.models import ScheduledRun
 from bot.storage.repositories import ScheduleRepository
 
 log = logging.getLogger(__name__)
 Job = Callable[[dict[str, Any], datetime], Awaitable[None]]
+# A claimed run another worker may take once this has passed: a failed run is retried then.
 LEASE = timedelta(minutes=5)
+# A run still failing this long after it fell due is recorded as failed and retried no more.
+GIVE_UP_AFTER = timedelta(hours=24)
+
+
+class TakenOver(Exception):
+    """Our claim lapsed and another worker holds the run now: leave it to them."""
 
 
 class Scheduler:
@@ -39,23 +53,36 @@ class Scheduler:
         done = 0
         while runs := await self.schedule.claim_due(self.clock.now(), self.worker, LEASE):
             for run in runs:
-                assert run.id is not None
-                job = self.jobs.get(run.kind)
-                status = "done"
-                if job is None:
-                    log.error("no job for scheduled kind %s", run.kind)
-                    status = "failed"
-                else:
-                    try:
-                        await job(json.loads(run.payload), run.due_at)
-                    except Exception:
-                        log.exception("scheduled run %s failed", run.run_key)
-                        status = "failed"
-                await self.schedule.finish(run.id, self.clock.now(), status)
-                for hook in self.after_each:
-                    await hook()
-                done += 1
+                if await self._run(run):
+                    for hook in self.after_each:
+                        await hook()
+                    done += 1
         return done
+
+    async def _run(self, run: ScheduledRun) -> bool:
+        """One run as one unit of work; True when it is recorded as finished."""
+        assert run.id is not None
+        job = self.jobs.get(run.kind)
+        if job is None:
+            log.error("no job for scheduled kind %s", run.kind)
+            return await self.schedule.finish(run.id, self.worker, self.clock.now(), "failed")
+        try:
+            async with self.schedule.db.transaction():
+                if not await self.schedule.finish(run.id, self.worker, self.clock.now()):
+                    raise TakenOver
+                await job(json.loads(run.payload), run.due_at)
+            return True
+        except TakenOver:
+            log.warning("scheduled run %s was taken over by another worker", run.run_key)
+            return False
+        except Exception:
+            # Nothing of the run was kept; it stays claimed until its lease ends, then is
+            # taken again (by any worker), until it has been failing for a day.
+            if self.clock.now() - run.due_at < GIVE_UP_AFTER:
+                log.exception("scheduled run %s failed; it is retried later", run.run_key)
+                return False
+            log.exception("scheduled run %s failed for a day; giving up", run.run_key)
+            return await self.schedule.finish(run.id, self.worker, self.clock.now(), "failed")
 
     async def advance(self, clock: SimulatedClock, by: timedelta) -> int:
         """Move a simulated clock forward, running everything due in between, in order."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event, text
@@ -45,6 +46,10 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _begin_immediate)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        # The transaction a `transaction()` block opened in this task, if any.
+        self._ambient: ContextVar[AsyncSession | None] = ContextVar(
+            f"trellis_db_{id(self)}", default=None
+        )
 
     @property
     def dialect(self) -> str:
@@ -65,8 +70,31 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
+        """A transaction of its own; inside `transaction()`, that one (no savepoint: a
+        failure anywhere fails the whole unit, which is what a scheduled run wants, and a
+        500-member fan-out keeps half its statements)."""
+        ambient = self._ambient.get()
+        if ambient is not None:
+            yield ambient
+            return
         async with self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: every repository call made in this task until the block ends
+        commits together, or not at all (a scheduled run: its messages, its own record and
+        the plan of its next run)."""
+        if self._ambient.get() is not None:
+            async with self.session() as session:
+                yield session
+            return
+        async with self.sessions() as session, session.begin():
+            token = self._ambient.set(session)
+            try:
+                yield session
+            finally:
+                self._ambient.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

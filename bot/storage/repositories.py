@@ -374,10 +374,15 @@ class OutboxRepository:
             )
             return list((await session.exec(statement)).all())
 
-    async def claim(self, message_id: int, lease: timedelta) -> bool:
-        """Take a due message for sending, for `lease`; False when another process took it.
-        A process that dies while sending leaves it due again once the lease ends."""
+    async def claim(self, message_id: int, lease: timedelta) -> datetime | None:
+        """Take a due message for sending, for `lease`; None when another process took it.
+        A process that dies while sending leaves it due again once the lease ends.
+
+        The lease's end is the claim's fencing token: each claim or renewal moves it later
+        (a takeover happens only after it passed), so a holder whose token no longer matches
+        knows another process took the message over and must not touch it."""
         now = self.clock.now()
+        until = now + lease
         async with self.db.session() as session:
             result = await session.exec(
                 update(OutboxMessage)
@@ -386,19 +391,43 @@ class OutboxRepository:
                     col(OutboxMessage.status) == "pending",
                     col(OutboxMessage.next_attempt_at) <= now,
                 )
-                .values(next_attempt_at=now + lease)
+                .values(next_attempt_at=until)
+            )
+            return until if result.rowcount else None
+
+    async def renew(self, message_id: int, token: datetime, lease: timedelta) -> datetime | None:
+        """Extend a claim still held (the heartbeat of a send in flight); None when lost."""
+        until = max(self.clock.now() + lease, token)
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(OutboxMessage)
+                .where(*self._held(message_id, token))
+                .values(next_attempt_at=until)
+            )
+            return until if result.rowcount else None
+
+    @staticmethod
+    def _held(message_id: int, token: datetime) -> tuple[Any, ...]:
+        return (
+            col(OutboxMessage.id) == message_id,
+            col(OutboxMessage.status) == "pending",
+            col(OutboxMessage.next_attempt_at) == token,
+        )
+
+    async def mark_sent(self, message_id: int, token: datetime) -> bool:
+        """Record the delivery, only while still holding the claim; False when fenced off."""
+        async with self.db.session() as session:
+            result = await session.exec(
+                update(OutboxMessage)
+                .where(*self._held(message_id, token))
+                .values(status="sent", sent_at=self.clock.now())
             )
             return bool(result.rowcount)
 
-    async def mark_sent(self, message_id: int) -> None:
-        async with self.db.session() as session:
-            await session.exec(
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == message_id)
-                .values(status="sent", sent_at=self.clock.now())
-            )
-
-    async def mark_failed(self, message_id: int, error: str, retry_in: timedelta | None) -> None:
+    async def mark_failed(
+        self, message_id: int, token: datetime, error: str, retry_in: timedelta | None
+    ) -> bool:
+        """Retry later or give up, only while still holding the claim; False when fenced off."""
         values: dict[str, Any] = {
             "last_error": error[:2000],
             "attempts": OutboxMessage.attempts + 1,
@@ -408,9 +437,10 @@ class OutboxRepository:
         else:
             values["next_attempt_at"] = self.clock.now() + retry_in
         async with self.db.session() as session:
-            await session.exec(
-                update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values)
+            result = await session.exec(
+                update(OutboxMessage).where(*self._held(message_id, token)).values(**values)
             )
+            return bool(result.rowcount)
 
 
 class ScheduleRepository:
@@ -476,13 +506,21 @@ class ScheduleRepository:
                     claimed.append(run)
             return claimed
 
-    async def finish(self, run_id: int, now: datetime, status: str = "done") -> None:
+    async def finish(self, run_id: int, worker: str, now: datetime, status: str = "done") -> bool:
+        """Record a run as finished, only if `worker` still holds its claim; False when the
+        lease ran out and another worker took it. Inside a unit of work this comes first:
+        on PostgreSQL it locks the row, so no one can take it over until the unit commits."""
         async with self.db.session() as session:
-            await session.exec(
+            result = await session.exec(
                 update(ScheduledRun)
-                .where(col(ScheduledRun.id) == run_id)
+                .where(
+                    col(ScheduledRun.id) == run_id,
+                    col(ScheduledRun.status) == "claimed",
+                    col(ScheduledRun.claimed_by) == worker,
+                )
                 .values(status=status, done_at=now, lease_until=None)
             )
+            return bool(result.rowcount)
 
 
 async def update_member_profile(

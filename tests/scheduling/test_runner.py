@@ -33,12 +33,14 @@ async def test_advance_runs_everything_due_in_order_once(
     assert await trellis.scheduler.run_due() == 0
 
 
-async def test_a_failing_job_is_recorded_and_does_not_block_the_next(
+async def test_a_failing_job_is_retried_without_blocking_the_next_then_given_up(
     trellis: Trellis, clock: SimulatedClock
 ) -> None:
     ran: list[str] = []
+    attempts: list[datetime] = []
 
     async def boom(payload: dict[str, Any], due: datetime) -> None:
+        attempts.append(clock.now())
         raise RuntimeError("boom")
 
     async def fine(payload: dict[str, Any], due: datetime) -> None:
@@ -48,5 +50,12 @@ async def test_a_failing_job_is_recorded_and_does_not_block_the_next(
     trellis.scheduler.job("fine", fine)
     await trellis.scheduler.plan("a", "boom", clock.now() + timedelta(minutes=1), {})
     await trellis.scheduler.plan("b", "fine", clock.now() + timedelta(minutes=2), {})
-    assert await trellis.scheduler.advance(clock, timedelta(hours=1)) == 2
-    assert ran == ["fine"]
+    assert await trellis.scheduler.advance(clock, timedelta(minutes=3)) == 1
+    assert ran == ["fine"] and len(attempts) == 1
+    # Taken again once its lease has ended (a passing fault would have been survived)…
+    assert await trellis.scheduler.advance(clock, timedelta(minutes=5)) == 0
+    assert len(attempts) == 2
+    # …and recorded as failed once it has been failing for a day: no longer retried.
+    assert await trellis.scheduler.advance(clock, timedelta(hours=25)) == 1
+    assert await trellis.scheduler.advance(clock, timedelta(hours=1)) == 0
+    assert len(attempts) == 3 and ran == ["fine"]

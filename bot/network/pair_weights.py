@@ -29,6 +29,10 @@ class Candidate:
     organisation_type: str | None = None
     topics: frozenset[str] = field(default_factory=frozenset)
     avoid: frozenset[MemberId] = field(default_factory=frozenset)
+    # From a motivation statement the member let their container see (never a private one):
+    # its keywords, and its 10 points over the six reasons. Only `similar` reads them.
+    themes: frozenset[str] = field(default_factory=frozenset)
+    reasons: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +46,13 @@ class PairWeights:
     same_organisation: int = -5
     trio_split: int = -2
     repeat_window: int = 3
+    # `similar` only: shared motivation keywords (capped, so a long statement cannot
+    # outweigh shared topics) and reasons alike (at least `alike_overlap` of the 10 points
+    # on the same reasons).
+    shared_theme: int = 1
+    theme_cap: int = 3
+    alike_reasons: int = 2
+    alike_overlap: int = 6
 
 
 REPEAT_COST = 1000
@@ -61,6 +72,8 @@ class Pool:
     types: list[int]
     organisations: list[int]
     topics: list[frozenset[str]]
+    themes: list[frozenset[str]]
+    reasons: list[tuple[int, ...]]
     avoid: list[set[int]]
     ties: set[tuple[int, int]]
     recent: set[tuple[int, int]]
@@ -112,6 +125,8 @@ def build_pool(
         types,
         organisations,
         [c.topics for c in candidates],
+        [c.themes for c in candidates],
+        [c.reasons for c in candidates],
         avoid,
         tie_keys,
         recent,
@@ -158,7 +173,14 @@ class Scorer:
         if self.strategy is Strategy.RANDOM:
             return 0
         if self.strategy is Strategy.SIMILAR:
-            return 2 * max((len(topics) for topics in self.pool.topics), default=0)
+            pool, weights = self.pool, self.weights
+            themes = min(max((len(t) for t in pool.themes), default=0), weights.theme_cap)
+            alike = max(weights.alike_reasons, 0) if any(pool.reasons) else 0
+            return (
+                2 * max((len(topics) for topics in pool.topics), default=0)
+                + max(weights.shared_theme, 0) * themes
+                + alike
+            )
         weights = self.weights
         return (
             max(weights.different_type, 0)
@@ -176,8 +198,21 @@ class Scorer:
         if self.strategy is Strategy.SIMILAR:
             shared = len(pool.topics[left] & pool.topics[right])
             recent = self.weights.met_recently if key in pool.recent else 0
-            return 2 * shared + recent - penalty
+            return 2 * shared + self.motivation_score(left, right) + recent - penalty
         return self.domain_score(left, right) - penalty
+
+    def motivation_score(self, left: int, right: int) -> int:
+        """How alike two visible motivation statements are: shared keywords, alike reasons."""
+        pool, weights = self.pool, self.weights
+        score = 0
+        if pool.themes[left] and pool.themes[right]:
+            common = len(pool.themes[left] & pool.themes[right])
+            score += weights.shared_theme * min(common, weights.theme_cap)
+        mine, theirs = pool.reasons[left], pool.reasons[right]
+        if mine and theirs:
+            overlap = sum(min(a, b) for a, b in zip(mine, theirs, strict=False))
+            score += weights.alike_reasons if overlap >= weights.alike_overlap else 0
+        return score
 
     def trio_penalty(self, members: Sequence[int]) -> int:
         """A trio of two types where one member is alone on their side: the 2-vs-1 split."""

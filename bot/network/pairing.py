@@ -141,7 +141,7 @@ def _greedy_two_opt(members: list[int], scorer: Scorer, rng: random.Random) -> l
 def _two_opt(partner: dict[int, int], edges: list[Edge], scorer: Scorer) -> None:
     """Re-pair (a,b),(c,d) as (a,c),(b,d) whenever a candidate tie a-c makes that better."""
     score, allowed = scorer.score, scorer.allowed
-    ceiling = scorer.best_possible()
+    ceiling = scorer.ceilings()  # what b-d could score at best, per member
     current = {member: score(member, other) for member, other in partner.items()}
     for _ in range(MAX_SWEEPS):
         improved = False
@@ -150,7 +150,7 @@ def _two_opt(partner: dict[int, int], edges: list[Edge], scorer: Scorer) -> None
             if b is None or d is None or b == c:
                 continue
             before = current[a] + current[c]
-            if weight + ceiling <= before or not allowed(b, d):
+            if weight + min(ceiling[b], ceiling[d]) <= before or not allowed(b, d):
                 continue
             other = score(b, d)
             if weight + other > before:

@@ -137,8 +137,8 @@ class MotivationService:
     ) -> VisibleMotivation | None:
         """The author's current statement if `viewer` is in the circle the author chose.
 
-        For subgroup introductions and `similar` matching (issue 7): they must call this,
-        never read statements themselves."""
+        For subgroup introductions: they must call this, never read statements themselves
+        (`similar` matching goes through `match_signals`)."""
         current = await self.motivations.latest(author_id)
         if current is None:
             return None

@@ -243,6 +243,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
             clock,
             min_aggregate=settings.trellis_min_aggregate,
             subgroups=subgroups,
+            fitting=motivations,
         )
     )
     for kind, job in checkins.jobs().items():

@@ -39,13 +39,20 @@ def reflect_button(round_id: int) -> Buttons:
 
 
 def checkin_dm(
-    container: str, round_: CheckinRound, questions: Sequence[Question], zone: str
+    container: str,
+    round_: CheckinRound,
+    questions: Sequence[Question],
+    zone: str,
+    opening: str | None = None,
 ) -> Message:
+    """`opening`: a prompt that fits why this member is here, when they have said so."""
     assert round_.id is not None
     listed = "\n".join(f"{n}. {q.text}" for n, q in enumerate(questions, 1))
+    start = [Text(f"To start you off: {opening}")] if opening else []
     return Message(
         (
             Text(f"Check-in: {container}", style="heading"),
+            *start,
             Text(f"Time to reflect ({round_.label}). A few minutes is enough:\n{listed}"),
             reflect_button(round_.id),
             Context(

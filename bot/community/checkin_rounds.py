@@ -195,10 +195,14 @@ class RoundRunner:
                 late.append(member.display_name)
             else:
                 zone = zone_of(member, schedule, community)
+                # Chosen from the member's own motivation points, shown to them alone.
+                opening = await self.deps.fitting.fitting_prompt(
+                    member.id, community.locale, round_id
+                )
                 await self.deps.postbox.put(
                     community,
                     Outgoing(
-                        msg.checkin_dm(container.name, round_, questions, zone),
+                        msg.checkin_dm(container.name, round_, questions, zone, opening),
                         ToMember(ref_of(community, member)),
                         idempotency_key=f"checkin:{round_id}:{member.id}",
                     ),

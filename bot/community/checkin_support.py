@@ -33,6 +33,17 @@ class Postbox(Protocol):
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool: ...
 
 
+class FittingPrompts(Protocol):
+    """A prompt that fits why a member is here (motivations), for that member's own DM."""
+
+    async def fitting_prompt(self, member_id: int, locale: str, seed: int) -> str | None: ...
+
+
+class NoFittingPrompts:
+    async def fitting_prompt(self, member_id: int, locale: str, seed: int) -> str | None:
+        return None
+
+
 @dataclass
 class CheckinDeps:
     checkins: CheckinRepository
@@ -42,6 +53,7 @@ class CheckinDeps:
     clock: Clock
     subgroups: SubgroupLookup = field(default_factory=NoSubgroups)
     min_aggregate: int = 5
+    fitting: FittingPrompts = field(default_factory=NoFittingPrompts)
 
 
 def zone_of(member: Member, schedule: CheckinSchedule | None, community: CommunityInfo) -> str:

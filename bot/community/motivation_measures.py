@@ -89,13 +89,6 @@ def leaning(points: Mapping[str, int]) -> Literal["task", "social", "mixed"]:
     return "mixed"
 
 
-FITTING_PROMPTS: dict[str, str] = {
-    "task": "Bring one problem of practice you are stuck on this month; what have you tried?",
-    "social": "Who here would you like to know better? Ask them what they are working on.",
-    "mixed": "Share one thing you tried since we last met, and one person who helped.",
-}
-
-
 def top_reasons(points: Mapping[str, int], limit: int = 2) -> list[Reason]:
     ranked = sorted(REASONS, key=lambda r: -points.get(r.field, 0))
     return [r for r in ranked[:limit] if points.get(r.field, 0) > 0]

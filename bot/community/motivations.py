@@ -3,7 +3,7 @@ in aggregate for camaraderie crowding. The one place that decides who may see a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -19,6 +19,7 @@ from bot.community.motivation_measures import (
     top_reasons,
 )
 from bot.community.motivation_mix import MotivationMix, build_mix
+from bot.community.motivation_prompts import MatchSignal, fitting_prompt, match_signal
 from bot.community.motivation_views import (
     ask_on_join,
     ask_to_restate,
@@ -136,8 +137,8 @@ class MotivationService:
     ) -> VisibleMotivation | None:
         """The author's current statement if `viewer` is in the circle the author chose.
 
-        For subgroup introductions and `similar` matching (issue 7): they must call this,
-        never read statements themselves."""
+        For subgroup introductions: they must call this, never read statements themselves
+        (`similar` matching goes through `match_signals`)."""
         current = await self.motivations.latest(author_id)
         if current is None:
             return None
@@ -150,6 +151,27 @@ class MotivationService:
         """task, social or mixed, for choosing a prompt that fits the member themself."""
         current = await self.motivations.latest(member_id)
         return leaning(points_of(current)) if current else None
+
+    async def fitting_prompt(self, member_id: int, locale: str, seed: int) -> str | None:
+        """A prompt that fits why the member is here, for messages to that member alone
+        (their own allocation, so it tells them nothing new and nobody else anything)."""
+        current = await self.motivations.latest(member_id)
+        if current is None:
+            return None
+        return fitting_prompt(points_of(current), locale, seed) or None
+
+    async def match_signals(self, member_ids: Iterable[int], locale: str) -> dict[int, MatchSignal]:
+        """What `similar` matching may use, per member: only a current statement its author
+        let their container see. A narrower circle leaves nothing, so who is grouped with
+        whom can never hint at a statement someone did not share."""
+        current: dict[int, MotivationStatement] = {}
+        for statement in await self.motivations.statements_of(member_ids):
+            current[statement.member_id] = statement  # oldest first: the last one wins
+        return {
+            member_id: match_signal(statement.text, points_of(statement), locale)
+            for member_id, statement in current.items()
+            if allowed(statement.visibility, "container")
+        }
 
     # -- the container's mix ---------------------------------------------------------------
 

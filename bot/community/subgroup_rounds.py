@@ -18,6 +18,7 @@ from typing import Any
 from bot.community import subgroup_messages as say
 from bot.community import trust
 from bot.community.circle import Circles, dm
+from bot.community.motivation_prompts import MatchSignal
 from bot.community.motivations import MotivationService
 from bot.community.pulses import PulseService
 from bot.community.purpose import channel_of
@@ -134,9 +135,18 @@ class SubgroupService:
         ]
         return ready, len(rows) - len(ready)
 
-    async def candidates(self, members: Sequence[Member]) -> list[Candidate]:
+    async def candidates(
+        self, members: Sequence[Member], strategy: Strategy, locale: str
+    ) -> list[Candidate]:
         ids = [m.id for m in members if m.id is not None]
         avoid = await self.repo.avoid_lists(ids)
+        # Motivations count only for `similar`, and only statements shared with the container.
+        signals = (
+            await self.motivations.match_signals(ids, locale)
+            if strategy is Strategy.SIMILAR
+            else {}
+        )
+        empty = MatchSignal(frozenset(), ())
         return [
             Candidate(
                 member_id=m.id or 0,
@@ -144,6 +154,8 @@ class SubgroupService:
                 organisation_type=m.organisation_type,
                 topics=frozenset(t.strip().lower() for t in m.topics.split(",") if t.strip()),
                 avoid=frozenset(avoid.get(m.id or 0, set())),
+                themes=signals.get(m.id or 0, empty).themes,
+                reasons=signals.get(m.id or 0, empty).reasons,
             )
             for m in members
         ]
@@ -190,7 +202,7 @@ class SubgroupService:
                 strategy = Strategy.DIVERSE  # N weeks are up: mix, then keep the new pods
         ties = await self.repo.shared_memberships(container.id, [m.id or 0 for m in members])
         result = form_subgroups(
-            await self.candidates(members),
+            await self.candidates(members, strategy, community.locale),
             size=settings.size,
             strategy=strategy,
             seed=seed_of(container.id, number),

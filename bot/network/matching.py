@@ -1,7 +1,7 @@
 """Subgroups for a round (issue 7): who meets whom, and why anyone was not placed.
 
-Strategies: `diverse` maximises DOMAIN.md's pair weights, `similar` shared topics, `random`
-is seeded chance, `stable` keeps last round's pods. All of them never pair members on each
+Strategies: `diverse` maximises DOMAIN.md's pair weights, `similar` shared topics and alike
+motivation statements (only ones shared with the container), `random` is seeded chance, `stable` keeps last round's pods. All of them never pair members on each
 other's private avoid list, repeat a pair only when no repeat-free grouping is found, and
 turn an odd pool of pairs into exactly one trio that avoids a 2-vs-1 split where it can.
 """

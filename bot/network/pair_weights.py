@@ -29,6 +29,11 @@ class Candidate:
     organisation_type: str | None = None
     topics: frozenset[str] = field(default_factory=frozenset)
     avoid: frozenset[MemberId] = field(default_factory=frozenset)
+    # From a motivation statement the member let their container see (never a private one):
+    # its keywords, and its 10 points over the six reasons (both or neither: themes without
+    # reasons count for nothing). Only `similar` reads them.
+    themes: frozenset[str] = field(default_factory=frozenset)
+    reasons: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,13 @@ class PairWeights:
     same_organisation: int = -5
     trio_split: int = -2
     repeat_window: int = 3
+    # `similar` only: shared motivation keywords (capped, so a long statement cannot
+    # outweigh shared topics) and reasons alike (at least `alike_overlap` of the 10 points
+    # on the same reasons).
+    shared_theme: int = 1
+    theme_cap: int = 3
+    alike_reasons: int = 2
+    alike_overlap: int = 6
 
 
 REPEAT_COST = 1000
@@ -61,10 +73,16 @@ class Pool:
     types: list[int]
     organisations: list[int]
     topics: list[frozenset[str]]
+    themes: list[frozenset[str]]
+    reasons: list[tuple[int, ...]]
     avoid: list[set[int]]
     ties: set[tuple[int, int]]
     recent: set[tuple[int, int]]
     earlier: set[tuple[int, int]]
+    # The same motivation facts as bit masks, so a pair compares in two `&`s: one bit per
+    # keyword, and per reason as many bits as points (shared bits = points in common).
+    theme_bits: list[int]
+    reason_bits: list[int]
 
 
 def build_pool(
@@ -112,11 +130,36 @@ def build_pool(
         types,
         organisations,
         [c.topics for c in candidates],
+        [c.themes for c in candidates],
+        [c.reasons for c in candidates],
         avoid,
         tie_keys,
         recent,
         earlier,
+        theme_bits(candidates),
+        [reason_bits(c.reasons) for c in candidates],
     )
+
+
+def theme_bits(candidates: Sequence[Candidate]) -> list[int]:
+    codes: dict[str, int] = {}
+    masks = []
+    for candidate in candidates:
+        mask = 0
+        for word in candidate.themes:
+            mask |= 1 << codes.setdefault(word, len(codes))
+        masks.append(mask)
+    return masks
+
+
+REASON_SLOTS = 16  # bits per reason: more than any allocation can give one reason
+
+
+def reason_bits(reasons: Sequence[int]) -> int:
+    mask = 0
+    for position, points in enumerate(reasons):
+        mask |= ((1 << min(max(points, 0), REASON_SLOTS)) - 1) << (position * REASON_SLOTS)
+    return mask
 
 
 class Scorer:
@@ -158,13 +201,36 @@ class Scorer:
         if self.strategy is Strategy.RANDOM:
             return 0
         if self.strategy is Strategy.SIMILAR:
-            return 2 * max((len(topics) for topics in self.pool.topics), default=0)
+            pool, weights = self.pool, self.weights
+            themes = min(max((len(t) for t in pool.themes), default=0), weights.theme_cap)
+            alike = max(weights.alike_reasons, 0) if any(pool.reasons) else 0
+            return (
+                2 * max((len(topics) for topics in pool.topics), default=0)
+                + max(weights.shared_theme, 0) * themes
+                + alike
+            )
         weights = self.weights
         return (
             max(weights.different_type, 0)
             + max(weights.no_existing_tie, 0)
             + max(weights.shared_topic, 0)
         )
+
+    def ceilings(self) -> list[int]:
+        """Per member, no pair with them scores above this (a tighter `best_possible`)."""
+        best = self.best_possible()
+        if self.strategy is not Strategy.SIMILAR:
+            return [best] * len(self.pool.members)
+        pool, weights = self.pool, self.weights
+        theme, alike = max(weights.shared_theme, 0), max(weights.alike_reasons, 0)
+        return [
+            2 * len(topics)
+            + theme * min(themes.bit_count(), weights.theme_cap)
+            + (alike if reasons else 0)
+            for topics, themes, reasons in zip(
+                pool.topics, pool.theme_bits, pool.reason_bits, strict=True
+            )
+        ]
 
     def score(self, left: int, right: int) -> int:
         """What the matcher maximises: the strategy's wish, minus a prohibitive repeat cost."""
@@ -176,8 +242,23 @@ class Scorer:
         if self.strategy is Strategy.SIMILAR:
             shared = len(pool.topics[left] & pool.topics[right])
             recent = self.weights.met_recently if key in pool.recent else 0
-            return 2 * shared + recent - penalty
+            score = 2 * shared + recent - penalty
+            # Only when both shared a statement (its points are never all zero): most pairs
+            # of a large pool skip the call.
+            if pool.reason_bits[left] and pool.reason_bits[right]:
+                score += self.motivation_score(left, right)
+            return score
         return self.domain_score(left, right) - penalty
+
+    def motivation_score(self, left: int, right: int) -> int:
+        """How alike two visible motivation statements are: shared keywords, alike reasons."""
+        pool, weights = self.pool, self.weights
+        common = (pool.theme_bits[left] & pool.theme_bits[right]).bit_count()
+        score = weights.shared_theme * min(common, weights.theme_cap) if common else 0
+        overlap = (pool.reason_bits[left] & pool.reason_bits[right]).bit_count()
+        if overlap >= weights.alike_overlap:
+            score += weights.alike_reasons
+        return score
 
     def trio_penalty(self, members: Sequence[int]) -> int:
         """A trio of two types where one member is alone on their side: the 2-vs-1 split."""

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from bot.network.pair_weights import Scorer
+from bot.network.pair_weights import Scorer, Strategy
 
 EXACT_LIMIT = 400
 FULL_CANDIDATES_LIMIT = 300
@@ -85,13 +85,14 @@ def _candidate_edges(members: list[int], scorer: Scorer, rng: random.Random) -> 
                     edges.append((scorer.score(left, right), left, right))
         return edges
     by_topic: dict[str, list[int]] = defaultdict(list)
+    topics_of = _affinities(scorer)
     for member in members:
-        for topic in scorer.pool.topics[member]:
+        for topic in topics_of[member]:
             by_topic[topic].append(member)
     seen: set[tuple[int, int]] = set()
     sampled = iter(rng.choices(members, k=len(members) * SAMPLED_PARTNERS))
     chance = rng.random
-    score, allowed, topics_of = scorer.score, scorer.allowed, scorer.pool.topics
+    score, allowed = scorer.score, scorer.allowed
     for left in members:
         partners = [next(sampled) for _ in range(SAMPLED_PARTNERS)]
         topics = list(topics_of[left])
@@ -105,6 +106,18 @@ def _candidate_edges(members: list[int], scorer: Scorer, rng: random.Random) -> 
             seen.add(key)
             edges.append((score(left, right), key[0], key[1]))
     return edges
+
+
+def _affinities(scorer: Scorer) -> list[frozenset[str]]:
+    """What partners are sampled by: topics, plus motivation keywords where `similar` has
+    them (marked so a keyword never meets a topic of the same spelling)."""
+    pool = scorer.pool
+    if scorer.strategy is not Strategy.SIMILAR or not any(pool.themes):
+        return pool.topics
+    return [
+        topics | {f"motivation:{word}" for word in themes} if themes else topics
+        for topics, themes in zip(pool.topics, pool.themes, strict=True)
+    ]
 
 
 def _greedy_two_opt(members: list[int], scorer: Scorer, rng: random.Random) -> list[list[int]]:
@@ -128,7 +141,7 @@ def _greedy_two_opt(members: list[int], scorer: Scorer, rng: random.Random) -> l
 def _two_opt(partner: dict[int, int], edges: list[Edge], scorer: Scorer) -> None:
     """Re-pair (a,b),(c,d) as (a,c),(b,d) whenever a candidate tie a-c makes that better."""
     score, allowed = scorer.score, scorer.allowed
-    ceiling = scorer.best_possible()
+    ceiling = scorer.ceilings()  # what b-d could score at best, per member
     current = {member: score(member, other) for member, other in partner.items()}
     for _ in range(MAX_SWEEPS):
         improved = False
@@ -137,7 +150,7 @@ def _two_opt(partner: dict[int, int], edges: list[Edge], scorer: Scorer) -> None
             if b is None or d is None or b == c:
                 continue
             before = current[a] + current[c]
-            if weight + ceiling <= before or not allowed(b, d):
+            if weight + min(ceiling[b], ceiling[d]) <= before or not allowed(b, d):
                 continue
             other = score(b, d)
             if weight + other > before:

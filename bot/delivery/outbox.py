@@ -25,7 +25,7 @@ from bot.core.messages import Outgoing, ToChannel, ToGroup, ToMember
 from bot.core.ports import Clock
 from bot.core.refs import ChannelRef, CommunityRef
 from bot.delivery.in_flight import Bounds, Flight, LeaseLost, SendTimedOut
-from bot.delivery.transport import DeliveryError, Transport, delivery_key
+from bot.delivery.transport import DeliveryError, Transport, delivery_key, delivery_resumed
 from bot.storage.models import OutboxMessage
 from bot.storage.repositories import OutboxRepository
 
@@ -136,6 +136,7 @@ class Outbox:
         if pacer is not None:
             await flight.run(pacer(), bounded=False)  # a long wait for the pace keeps the lease
         token = delivery_key.set(row.idempotency_key)
+        resumed = delivery_resumed.set(row.claims > row.attempts)
         try:
             space = await flight.run(
                 self.transports[platform].deliver(
@@ -152,6 +153,7 @@ class Outbox:
             return 0
         finally:
             delivery_key.reset(token)
+            delivery_resumed.reset(resumed)
         marked = False
 
         async def record() -> None:

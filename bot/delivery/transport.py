@@ -24,6 +24,9 @@ class DeliveryError(Exception):
 # The outbox sets this around each `deliver`: a transport whose platform accepts a nonce or
 # idempotency header passes it on, so a message re-sent after a crash is dropped there.
 delivery_key: ContextVar[str | None] = ContextVar("delivery_key", default=None)
+# True when an earlier sender of this message vanished mid-send (its process died): the
+# platform may hold it already, so a transport without nonces looks before it posts.
+delivery_resumed: ContextVar[bool] = ContextVar("delivery_resumed", default=False)
 
 
 class Transport(Protocol):

@@ -356,6 +356,7 @@ class OutboxRepository:
                     "payload": payload,
                     "status": "pending",
                     "attempts": 0,
+                    "claims": 0,
                     "next_attempt_at": now,
                     "created_at": now,
                 },
@@ -391,7 +392,7 @@ class OutboxRepository:
                     col(OutboxMessage.status) == "pending",
                     col(OutboxMessage.next_attempt_at) <= now,
                 )
-                .values(next_attempt_at=until)
+                .values(next_attempt_at=until, claims=col(OutboxMessage.claims) + 1)
             )
             return until if result.rowcount else None
 

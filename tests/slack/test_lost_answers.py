@@ -10,6 +10,7 @@ from bot.adapters.slack.manifest import BOT_SCOPES
 from bot.adapters.slack.pacing import MAX_ATTEMPTS
 from bot.core.messages import Message, Outgoing, ToChannel, ToGroup, ToMember
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
+from bot.delivery.transport import delivery_key
 from tests.slack.conftest import Slack
 
 TEAM = CommunityRef("slack", "T0TRELLIS")
@@ -106,3 +107,31 @@ async def test_a_timeout_is_checked_before_the_retry() -> None:
         "T1", "chat.postMessage", send, channel="C1", landed=landed
     )
     assert answer == {"ts": "1.2"} and stored == ["post"]
+
+
+async def test_a_message_whose_sender_died_mid_send_is_not_posted_again_by_the_next(
+    slack: Slack,
+) -> None:
+    # A process claimed the message and Slack stored its post, then the process died before
+    # recording it. Another process takes the message over once the lease ends: the vanished
+    # claim tells it the post may exist, so it looks first and finds it.
+    outbox = slack.trellis.outbox
+    member = ToMember(MemberRef("slack", "U0BOB"))
+    await queue(slack, Outgoing(Message.text("Your check-in"), member, "dm:dead"))
+    (row,) = await outbox.repository.due()
+    assert row.id is not None and await outbox.repository.claim(row.id, timedelta(minutes=5))
+    token = delivery_key.set("dm:dead")
+    try:  # the dead process's post, as it reached Slack
+        await outbox.transports["slack"].deliver(TEAM, member, Message.text("Your check-in"))
+    finally:
+        delivery_key.reset(token)
+    slack.trellis.clock.advance(timedelta(minutes=6))  # type: ignore[attr-defined]
+    assert await outbox.drain() == 1
+    assert len(slack.fake.stored_posts("U0BOB")) == 1
+    assert len(slack.fake.of("conversations.history")) == 1
+
+
+async def test_a_first_send_does_not_look_back_first(slack: Slack) -> None:
+    await queue(slack, Outgoing(Message.text("Digest"), ToChannel(MATHS), "digest:fresh"))
+    assert await slack.trellis.outbox.drain() == 1
+    assert slack.fake.of("conversations.history") == []

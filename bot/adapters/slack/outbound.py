@@ -24,7 +24,7 @@ from bot.adapters.slack.render import SlackBlock, render
 from bot.core import codec
 from bot.core.messages import Message, Outbound, ToChannel, ToGroup
 from bot.core.refs import ChannelRef, CommunityRef
-from bot.delivery.transport import DeliveryError, delivery_key
+from bot.delivery.transport import DeliveryError, delivery_key, delivery_resumed
 
 log = logging.getLogger(__name__)
 REMEMBERED_PARTIAL = 1000
@@ -122,7 +122,7 @@ class SlackSender:
             if index < skip:
                 continue
             payload = {"key": mark[:MAX_KEY], "part": index}
-            unsure = (mark, index) in self.unsure
+            unsure = (mark, index) in self.unsure or delivery_resumed.get()
             if unsure and await self.landed(team, channel, payload) is not None:
                 self.unsure.pop((mark, index), None)
             else:

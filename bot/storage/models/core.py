@@ -94,6 +94,9 @@ class OutboxMessage(SQLModel, table=True):
     payload: str = Field(sa_type=Text)
     status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = 0
+    # How often a process took it for sending. More claims than recorded attempts means a
+    # sender vanished mid-send (a crash), so the platform may already hold the message.
+    claims: int = 0
     next_attempt_at: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -62,6 +62,12 @@ async def known_member(
     return found or await directory.member(community, Actor(ref, ref.external_id))
 
 
+async def known_member_id(directory: DirectoryRepository, community: CommunityInfo, ref: MemberRef) -> int:
+    """`known_member`'s id, from the directory's cache when it has it (messages are many)."""
+    found = await directory.member_id(community, ref)
+    return found if found is not None else (await known_member(directory, community, ref)).id
+
+
 def register(
     registry: Registry,
     capture: CaptureService,
@@ -134,7 +140,7 @@ def register(
         container = await capture.container_of(ctx.community, event.channel)
         other_ref = event.reply_to or next(iter(event.mentioned), None)
         other = (
-            await known_member(directory, ctx.community, other_ref)
+            await known_member_id(directory, ctx.community, other_ref)
             if other_ref is not None
             else None
         )
@@ -143,7 +149,7 @@ def register(
                 community_id=ctx.community.id,
                 container_id=container.id if container else None,
                 member_id=ctx.member.id,
-                other_member_id=other.id if other and other.id != ctx.member.id else None,
+                other_member_id=other if other and other != ctx.member.id else None,
                 thread_id=event.thread_id[:128] if event.thread_id else None,
                 at=ctx.now,
             )

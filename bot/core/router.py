@@ -29,6 +29,8 @@ class Dispatch:
     """State built up by the middleware for one event."""
 
     event: Event
+    strict: bool = False
+    """Inside a group commit: unexpected errors propagate, so the group is retried singly."""
     community: CommunityInfo | None = None
     member: MemberInfo | None = None
 
@@ -78,13 +80,13 @@ class Router:
             self.limit_rate,
         ]
 
-    async def dispatch(self, event: Event) -> list[Outgoing]:
+    async def dispatch(self, event: Event, *, strict: bool = False) -> list[Outgoing]:
         async def run(index: int, state: Dispatch) -> Replies:
             if index == len(self.middleware):
                 return await self.handle(state)
             return await self.middleware[index](state, lambda s: run(index + 1, s))
 
-        return await run(0, Dispatch(event))
+        return await run(0, Dispatch(event, strict))
 
     async def error_boundary(self, state: Dispatch, call_next: Next) -> Replies:
         try:
@@ -92,6 +94,8 @@ class Router:
         except CommandError as problem:
             return [reply(str(problem))]
         except Exception:
+            if state.strict:
+                raise
             ref = secrets.token_hex(3)
             log.exception("error %s while handling %s", ref, type(state.event).__name__)
             return [
@@ -107,7 +111,11 @@ class Router:
 
     async def resolve_member(self, state: Dispatch, call_next: Next) -> Replies:
         assert state.community is not None
-        state.member = await self.directory.member(state.community, state.event.actor)
+        # Only events that may be authorised (commands, buttons, forms) need roles read fresh.
+        answers = isinstance(state.event, CommandInvoked | ActionChosen | FormSubmitted)
+        state.member = await self.directory.member(
+            state.community, state.event.actor, cached=not answers
+        )
         return await call_next(state)
 
     async def dedupe(self, state: Dispatch, call_next: Next) -> Replies:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 BUSY_TIMEOUT_MS = 5000
+MEMO = "trellis_memo"
+DEFERRED = "trellis_deferred"
 
 
 class DatabaseUnavailable(Exception):
@@ -31,10 +37,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(conn: Any) -> None:
-    """Take the write lock at BEGIN: a read-then-write transaction (a claim) can then never
-    fail halfway with SQLITE_BUSY; other writers wait up to busy_timeout instead."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY = "trellis_read_only"
+
+# The transaction a group commit (or one command) shares with every repository call made in
+# its task: `session()` and `read()` join it instead of opening their own.
+_shared: ContextVar[AsyncSession | None] = ContextVar("trellis_shared_session", default=None)
+# True in a task already holding this process's SQLite write lock (nested sessions).
+_writing: ContextVar[bool] = ContextVar("trellis_writing", default=False)
+
+
+def _begin(conn: Any) -> None:
+    """Writers take the write lock at BEGIN: a read-then-write transaction (a claim) can then
+    never fail halfway with SQLITE_BUSY. Readers begin deferred: in WAL mode they read a
+    snapshot beside the writer and never wait for it."""
+    read_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -43,8 +60,21 @@ class Database:
         self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=not is_sqlite(url))
         if is_sqlite(url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-            event.listen(self.engine.sync_engine, "begin", _begin_immediate)
+            event.listen(self.engine.sync_engine, "begin", _begin)
         self.sessions = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self.readers = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}),
+            class_=AsyncSession,
+            expire_on_commit=False,
+        )
+        # SQLite has one writer and this process is its only one (ProcessLock): writers queue
+        # here, in order, instead of sleeping in SQLite's busy handler (1-100 ms naps).
+        self._write_lock = asyncio.Lock() if is_sqlite(url) else None
+        self.members_version = 0
+        """Bumped by every write to member rows, so in-process member caches start over."""
+
+    def members_changed(self) -> None:
+        self.members_version += 1
 
     @property
     def dialect(self) -> str:
@@ -65,11 +95,105 @@ class Database:
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session, session.begin():
+        """A read-write transaction, committed on the way out (or the shared one)."""
+        shared = _shared.get()
+        if shared is not None:
+            yield shared
+            return
+        async with self._writer(), self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A read-only transaction: on SQLite it never takes (or waits for) the write lock.
+        Inside a shared transaction it reads that one, so it sees its uncommitted writes."""
+        shared = _shared.get()
+        if shared is not None:
+            yield shared
+            return
+        async with self.readers() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def shared(self) -> AsyncIterator[AsyncSession]:
+        """One transaction for everything this task stores until the block ends (group
+        commit): every `session()`/`read()` inside joins it. Rolled back if the block raises."""
+        async with self.session() as session:
+            token = _shared.set(session)
+            try:
+                yield session
+                await _insert_deferred(session)
+            finally:
+                _shared.reset(token)
+
+    async def remembered(self, key: Hashable, load: Callable[[], Awaitable[Any]]) -> Any:
+        """`load()`, answered once per shared transaction (a group reads a channel's container
+        once, not once per message). Outside one, simply `load()`."""
+        shared = _shared.get()
+        if shared is None:
+            return await load()
+        memo: dict[Hashable, Any] = shared.info.setdefault(MEMO, {})
+        if key not in memo:
+            memo[key] = await load()
+        return memo[key]
+
+    def shared_state(self) -> dict[str, Any] | None:
+        """Scratch space living as long as the current shared transaction; None outside one."""
+        shared = _shared.get()
+        return None if shared is None else shared.info
+
+    def forget_remembered(self) -> None:
+        """A write that may change what `remembered` answered in this transaction."""
+        shared = _shared.get()
+        if shared is not None:
+            shared.info.pop(MEMO, None)
+
+    async def insert_ignoring_duplicates(self, table: Table, rows: list[dict[str, Any]]) -> int:
+        """INSERT … ON CONFLICT DO NOTHING for many rows; returns how many were new. Inside a
+        shared transaction they are stored with the group's other rows in one statement just
+        before its commit (then every row counts as new: callers there ignore the count)."""
+        if not rows:
+            return 0
+        shared = _shared.get()
+        if shared is not None:
+            shared.info.setdefault(DEFERRED, {}).setdefault(table, []).extend(rows)
+            return len(rows)
+        async with self.session() as session:
+            return await _insert_rows(session, table, rows)
+
+    @asynccontextmanager
+    async def _writer(self) -> AsyncIterator[None]:
+        if self._write_lock is None or _writing.get():
+            yield
+            return
+        async with self._write_lock:
+            token = _writing.set(True)
+            try:
+                yield
+            finally:
+                _writing.reset(token)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def _insert_deferred(session: AsyncSession) -> None:
+    deferred: dict[Table, list[dict[str, Any]]] = session.info.pop(DEFERRED, {})
+    for table, rows in deferred.items():
+        await _insert_rows(session, table, rows)
+
+
+async def _insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> int:
+    builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    # One statement with many VALUES rows (chunked to stay under parameter limits).
+    stored = 0
+    per_row = len(rows[0])
+    chunk = max(1, 900 // per_row)
+    for start in range(0, len(rows), chunk):
+        statement = builder(table).values(rows[start : start + chunk]).on_conflict_do_nothing()
+        result = await session.execute(statement)
+        stored += max(0, int(getattr(result, "rowcount", 0) or 0))
+    return stored
 
 
 def is_sqlite(url: str) -> bool:

@@ -33,11 +33,8 @@ class HealthRepository:
 
     async def record(self, rows: list[dict[str, Any]]) -> int:
         """Store interactions; one already stored under the same source key is skipped."""
-        stored = 0
-        async with self.db.session() as session:
-            for values in rows:
-                stored += await insert_ignoring_duplicates(session, NetworkInteraction, values)
-        return stored
+        table = NetworkInteraction.__table__  # type: ignore[attr-defined]
+        return await self.db.insert_ignoring_duplicates(table, rows)
 
     async def interactions(
         self, community_id: int, start: datetime, end: datetime, container_id: int | None = None

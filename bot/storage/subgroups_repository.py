@@ -136,11 +136,16 @@ class SubgroupRepository:
             return (await session.exec(select(Subgroup).where(Subgroup.name == name))).first()
 
     async def group_in_space(self, space_id: str) -> Subgroup | None:
-        async with self.db.session() as session:
-            statement = select(Subgroup).where(Subgroup.space_id == space_id)
-            return (await session.exec(statement)).first()
+        async def load() -> Subgroup | None:
+            async with self.db.read() as session:
+                statement = select(Subgroup).where(Subgroup.space_id == space_id)
+                return (await session.exec(statement)).first()
+
+        found: Subgroup | None = await self.db.remembered(("space", space_id), load)
+        return found
 
     async def set_space(self, subgroup_id: int, space_id: str) -> None:
+        self.db.forget_remembered()
         async with self.db.session() as session:
             await session.exec(
                 update(Subgroup).where(col(Subgroup.id) == subgroup_id).values(space_id=space_id)

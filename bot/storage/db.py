@@ -137,6 +137,12 @@ class Database:
             memo[key] = await load()
         return memo[key]
 
+    async def flush_deferred(self) -> None:
+        """Store the shared transaction's deferred rows now, before reading them back."""
+        shared = _shared.get()
+        if shared is not None:
+            await _insert_deferred(shared)
+
     def shared_state(self) -> dict[str, Any] | None:
         """Scratch space living as long as the current shared transaction; None outside one."""
         shared = _shared.get()
@@ -184,16 +190,14 @@ async def _insert_deferred(session: AsyncSession) -> None:
 
 
 async def _insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> int:
-    builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    # One statement with many VALUES rows (chunked to stay under parameter limits).
-    stored = 0
-    per_row = len(rows[0])
-    chunk = max(1, 900 // per_row)
-    for start in range(0, len(rows), chunk):
-        statement = builder(table).values(rows[start : start + chunk]).on_conflict_do_nothing()
-        result = await session.execute(statement)
-        stored += max(0, int(getattr(result, "rowcount", 0) or 0))
-    return stored
+    """Many rows with one cached statement (executemany); counts the rows actually new."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    builder = pg_insert if dialect == "postgresql" else sqlite_insert
+    key = next(iter(table.primary_key.columns))
+    statement = builder(table).on_conflict_do_nothing().returning(key)
+    connection = await session.connection()
+    result = await connection.execute(statement, rows)
+    return len(result.all())
 
 
 def is_sqlite(url: str) -> bool:

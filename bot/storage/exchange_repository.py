@@ -24,6 +24,10 @@ from bot.storage.repositories import insert_ignoring_duplicates
 QUOTABLE = ("named", "anonymous")
 
 
+ACTIVITY = Activity.__table__  # type: ignore[attr-defined]
+ACTIVITY_COLUMNS = tuple(c.name for c in ACTIVITY.columns if c.name != "id")
+
+
 class ExchangeRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -279,8 +283,10 @@ class ExchangeRepository:
     # -- activity -----------------------------------------------------------------------
 
     async def record_activity(self, activity: Activity) -> None:
-        async with self.db.session() as session:
-            session.add(activity)
+        """One message counted; inside a group commit it is stored with the group's others
+        in one statement at commit (`thread_participants` flushes them before reading)."""
+        row = {name: getattr(activity, name) for name in ACTIVITY_COLUMNS}
+        await self.db.insert_ignoring_duplicates(ACTIVITY, [row])
 
     async def member(self, member_id: int) -> Member | None:
         async with self.db.session() as session:

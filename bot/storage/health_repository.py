@@ -56,6 +56,7 @@ class HealthRepository:
 
     async def thread_participants(self, community_id: int, thread_id: str) -> set[int]:
         """Members who posted in a thread, from the learning exchange's activity counts."""
+        await self.db.flush_deferred()
         statement = select(Activity.member_id).where(
             Activity.community_id == community_id, Activity.thread_id == thread_id[:128]
         )

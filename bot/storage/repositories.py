@@ -268,16 +268,15 @@ class EventLedgerRepository:
         table = ProcessedEvent.__table__  # type: ignore[attr-defined]
         rows = [{"community_id": c, "event_id": e, "received_at": now} for c, e in deliveries]
         claimed: set[tuple[int, str]] = state.setdefault(CLAIMED, set())
+        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        statement = (
+            builder(table)
+            .on_conflict_do_nothing()
+            .returning(table.c.community_id, table.c.event_id)
+        )
         async with self.db.session() as session:
-            builder = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-            for start in range(0, len(rows), 300):
-                statement = (
-                    builder(table)
-                    .values(rows[start : start + 300])
-                    .on_conflict_do_nothing()
-                    .returning(table.c.community_id, table.c.event_id)
-                )
-                claimed.update((int(c), str(e)) for c, e in (await session.execute(statement)))
+            found = await (await session.connection()).execute(statement, rows)
+            claimed.update((int(c), str(e)) for c, e in found)
 
     async def first_delivery(self, community: CommunityInfo, event_id: str) -> bool:
         state = self.db.shared_state()

@@ -55,6 +55,7 @@ from bot.storage import migrate
 from bot.storage.checkins_repository import CheckinRepository
 from bot.storage.db import Database
 from bot.storage.group_commit import GroupCommit
+from bot.storage.rate_limit_repository import CommandRateRepository
 from bot.storage.models import Container
 from bot.storage.motivations_repository import MotivationRepository
 from bot.storage.prompt_repository import PromptRepository
@@ -151,7 +152,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         directory,
         ledger,
         clock,
-        command_rate=settings.trellis_command_rate,
+        CommandRateRepository(db, settings.trellis_command_rate),
     )
     outbox = Outbox(
         OutboxRepository(db, clock),

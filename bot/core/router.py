@@ -17,7 +17,7 @@ from bot.core.events import ActionChosen, CommandInvoked, Event, FormSubmitted
 from bot.core.messages import Outgoing, reply
 from bot.core.parsing import CommandError, Mentions, find_command, parse_arguments, tokenize
 from bot.core.ports import Clock, Directory, EventLedger
-from bot.core.rate_limit import CommandRateLimit
+from bot.core.rate_limit import CommandRate
 from bot.core.registry import Registry, Replies
 from bot.core.text import clean_text
 
@@ -65,10 +65,10 @@ class Router:
         directory: Directory,
         ledger: EventLedger,
         clock: Clock,
-        command_rate: int = 20,
+        rate_limit: CommandRate,
     ) -> None:
         self.registry = registry
-        self.rate_limit = CommandRateLimit(command_rate)
+        self.rate_limit = rate_limit
         self.directory = directory
         self.ledger = ledger
         self.clock = clock
@@ -130,8 +130,7 @@ class Router:
         """Commands only: buttons and forms answer something the bot asked for."""
         assert state.member is not None
         if isinstance(state.event, CommandInvoked):
-            key = (str(state.member.community_id), str(state.member.id))
-            if not self.rate_limit.allow(key, self.clock.now()):
+            if not await self.rate_limit.allow(state.member.id, self.clock.now()):
                 log.info("rate limited member %s", state.member.id)
                 return [
                     reply(

@@ -64,3 +64,20 @@ def test_the_console_is_not_limited_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "console.db").unlink()
     limited = run_console(script, tmp_path, TRELLIS_COMMAND_RATE="20").stdout
     assert limited.count(LIMITED) == 5
+
+
+async def test_the_limit_holds_across_processes_sharing_one_database(
+    database_url: str, clock: SimulatedClock
+) -> None:
+    """Two Trellis instances on one database (as two processes behind a load balancer): a
+    member alternating between them still gets only `per_minute` commands."""
+    settings = load_settings({"DATABASE_URL": database_url, "TRELLIS_COMMAND_RATE": "4"})
+    async with lifespan(settings, clock) as first, lifespan(settings, clock) as second:
+        one, two = MemoryCommunity(first), MemoryCommunity(second)
+        for community in (one, two, one, two):
+            assert LIMITED not in await texts(community, "ana")
+        assert "You have run 4 commands" in await texts(two, "ana")
+        assert "You have run 4 commands" in await texts(one, "ana")
+        assert LIMITED not in await texts(one, "bea")  # still per member
+        clock.advance(timedelta(seconds=61))
+        assert LIMITED not in await texts(two, "ana")

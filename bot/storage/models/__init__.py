@@ -20,6 +20,7 @@ from bot.storage.models.containers import (
     TrustPulse,
 )
 from bot.storage.models.core import (
+    CommandUse,
     Community,
     Container,
     ContainerMembership,
@@ -31,6 +32,7 @@ from bot.storage.models.core import (
 from bot.storage.models.motivations import MotivationCadence, MotivationStatement
 
 __all__ = [
+    "CommandUse",
     "Agreement",
     "AgreementVote",
     "ClosingReflection",

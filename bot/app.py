@@ -55,10 +55,10 @@ from bot.storage import migrate
 from bot.storage.checkins_repository import CheckinRepository
 from bot.storage.db import Database
 from bot.storage.group_commit import GroupCommit
-from bot.storage.rate_limit_repository import CommandRateRepository
 from bot.storage.models import Container
 from bot.storage.motivations_repository import MotivationRepository
 from bot.storage.prompt_repository import PromptRepository
+from bot.storage.rate_limit_repository import CommandRateRepository
 from bot.storage.repositories import (
     ContainerRepository,
     DirectoryRepository,
@@ -113,10 +113,13 @@ class Trellis:
         stored together in one transaction (group commit); this returns once it committed."""
         if self.group is not None and isinstance(event, GROUPED):
             return await self.group.submit(event)
-        return await self._handle(event)
+        async with self.db.reading():
+            return await self._handle(event)
 
     async def _claim_deliveries(self, events: list[Event]) -> None:
         """Dedupe a whole group with one insert of its delivery ids (see EventLedger)."""
+        if self.ledger is None:
+            return
         deliveries = []
         for event in events:
             if event.event_id:

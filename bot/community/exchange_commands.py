@@ -62,7 +62,9 @@ async def known_member(
     return found or await directory.member(community, Actor(ref, ref.external_id))
 
 
-async def known_member_id(directory: DirectoryRepository, community: CommunityInfo, ref: MemberRef) -> int:
+async def known_member_id(
+    directory: DirectoryRepository, community: CommunityInfo, ref: MemberRef
+) -> int:
     """`known_member`'s id, from the directory's cache when it has it (messages are many)."""
     found = await directory.member_id(community, ref)
     return found if found is not None else (await known_member(directory, community, ref)).id

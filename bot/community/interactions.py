@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.directory import CommunityInfo, MemberInfo
+from bot.core.directory import CommunityInfo
 from bot.core.events import MessagePosted, ReactionAdded
 from bot.core.messages import Outgoing
 from bot.core.refs import MemberRef

@@ -129,15 +129,15 @@ class Router:
     async def limit_rate(self, state: Dispatch, call_next: Next) -> Replies:
         """Commands only: buttons and forms answer something the bot asked for."""
         assert state.member is not None
-        if isinstance(state.event, CommandInvoked):
-            if not await self.rate_limit.allow(state.member.id, self.clock.now()):
-                log.info("rate limited member %s", state.member.id)
-                return [
-                    reply(
-                        f"You have run {self.rate_limit.per_minute} commands in the last "
-                        "minute; please wait a minute and try again."
-                    )
-                ]
+        command = isinstance(state.event, CommandInvoked)
+        if command and not await self.rate_limit.allow(state.member.id, self.clock.now()):
+            log.info("rate limited member %s", state.member.id)
+            return [
+                reply(
+                    f"You have run {self.rate_limit.per_minute} commands in the last "
+                    "minute; please wait a minute and try again."
+                )
+            ]
         return await call_next(state)
 
     def authorize(self, state: Dispatch, role: Role, what: str) -> None:

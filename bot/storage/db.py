@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 from sqlalchemy import Table, event, text
@@ -39,9 +39,63 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 READ_ONLY = "trellis_read_only"
 
-# The transaction a group commit (or one command) shares with every repository call made in
-# its task: `session()` and `read()` join it instead of opening their own.
-_shared: ContextVar[AsyncSession | None] = ContextVar("trellis_shared_session", default=None)
+# The transaction a group commit shares with every repository call made in its task:
+# `session()` and `read()` join it instead of opening their own. Keyed by task, so a task
+# started inside (which copies the context) never uses the session concurrently.
+_shared_in: ContextVar[tuple[AsyncSession, object] | None] = ContextVar(
+    "trellis_shared_session", default=None
+)
+# The read transaction the reads of one command share (see `Database.reading`).
+_reading_in: ContextVar[_Reads | None] = ContextVar("trellis_reads", default=None)
+
+
+class _SharedSession:
+    @staticmethod
+    def get() -> AsyncSession | None:
+        found = _shared_in.get()
+        if found is None or found[1] is not asyncio.current_task():
+            return None
+        return found[0]
+
+    @staticmethod
+    def set(session: AsyncSession) -> Token[tuple[AsyncSession, object] | None]:
+        return _shared_in.set((session, asyncio.current_task()))
+
+    @staticmethod
+    def reset(token: Token[tuple[AsyncSession, object] | None]) -> None:
+        _shared_in.reset(token)
+
+
+_shared = _SharedSession()
+
+
+class _Reads:
+    """One lazily opened read transaction for a task's reads; closed before the task writes
+    (so a task never holds two pooled connections, and reads after a write see it)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.task = asyncio.current_task()
+        self.session: AsyncSession | None = None
+
+    async def open(self) -> AsyncSession:
+        if self.session is None:
+            self.session = self.db.readers()
+        return self.session
+
+    async def close(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            await session.close()
+
+    @staticmethod
+    def current(db: Database) -> _Reads | None:
+        reads = _reading_in.get()
+        if reads is None or reads.db is not db or reads.task is not asyncio.current_task():
+            return None
+        return reads
+
+
 # True in a task already holding this process's SQLite write lock (nested sessions).
 _writing: ContextVar[bool] = ContextVar("trellis_writing", default=False)
 
@@ -100,19 +154,42 @@ class Database:
         if shared is not None:
             yield shared
             return
+        reads = _Reads.current(self)
+        if reads is not None:
+            await reads.close()  # release its connection first; later reads see this write
         async with self._writer(), self.sessions() as session, session.begin():
             yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A read-only transaction: on SQLite it never takes (or waits for) the write lock.
-        Inside a shared transaction it reads that one, so it sees its uncommitted writes."""
+        Inside a shared transaction it reads that one, so it sees its uncommitted writes;
+        inside `reading()` it joins the task's read transaction."""
         shared = _shared.get()
         if shared is not None:
             yield shared
             return
+        reads = _Reads.current(self)
+        if reads is not None:
+            yield await reads.open()
+            return
         async with self.readers() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[None]:
+        """Every `read()` of this task until the block ends shares one read transaction (a
+        command's several lookups cost one BEGIN, one connection); a write ends it."""
+        if _shared.get() is not None or _Reads.current(self) is not None:
+            yield
+            return
+        reads = _Reads(self)
+        token = _reading_in.set(reads)
+        try:
+            yield
+        finally:
+            _reading_in.reset(token)
+            await reads.close()
 
     @asynccontextmanager
     async def shared(self) -> AsyncIterator[AsyncSession]:

@@ -144,7 +144,7 @@ class ExchangeRepository:
             return (await session.exec(statement)).one()
 
     async def learning(self, learning_id: int) -> Learning | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Learning, learning_id)
 
     async def decide(self, learning_id: int, consent: str, now: datetime) -> Learning | None:
@@ -289,12 +289,12 @@ class ExchangeRepository:
         await self.db.insert_ignoring_duplicates(ACTIVITY, [row])
 
     async def member(self, member_id: int) -> Member | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Member, member_id)
 
     async def matched_need_ids(self, community_id: int) -> set[int]:
         """Needs that were ever matched to an offer."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(Introduction.need_id).where(
                 Introduction.community_id == community_id
             )

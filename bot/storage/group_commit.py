@@ -11,6 +11,7 @@ item is run again on its own, so one bad event never loses the others.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
@@ -52,7 +53,8 @@ class GroupCommit(Generic[T, R]):
         self._queue.append((item, future))
         if self._worker is None or self._worker.done():
             # Started as a task, so callers arriving in the same loop turn join this group.
-            self._worker = asyncio.create_task(self._drain())
+            # A fresh context: the worker must not inherit the caller's transactions.
+            self._worker = asyncio.create_task(self._drain(), context=contextvars.Context())
         return await future
 
     async def _drain(self) -> None:

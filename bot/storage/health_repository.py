@@ -60,14 +60,14 @@ class HealthRepository:
         statement = select(Activity.member_id).where(
             Activity.community_id == community_id, Activity.thread_id == thread_id[:128]
         )
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return set((await session.exec(statement)).all())
 
     async def community_members(self, community_id: int) -> list[Member]:
         statement = (
             select(Member).where(Member.community_id == community_id).order_by(col(Member.id))
         )
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return list((await session.exec(statement)).all())
 
     # -- snapshots ----------------------------------------------------------------------
@@ -135,7 +135,7 @@ class HealthRepository:
                 WovenIntroduction.second_member_id == member_id,
             ),
         )
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return int((await session.exec(statement)).one())
 
     async def weave(self, values: dict[str, Any]) -> bool:
@@ -188,7 +188,7 @@ class HealthRepository:
             return (await session.exec(statement)).one()
 
     async def survey(self, survey_id: int) -> NetworkSurvey | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(NetworkSurvey, survey_id)
 
     async def answer(

@@ -91,7 +91,9 @@ class DirectoryRepository:
         self._communities.clear()
         self._members.clear()
 
-    def _member_cache(self) -> dict[tuple[int, str], tuple[tuple[str, str | None, bool], MemberInfo]]:
+    def _member_cache(
+        self,
+    ) -> dict[tuple[int, str], tuple[tuple[str, str | None, bool], MemberInfo]]:
         if self._version != self.db.members_version:
             self._members.clear()
             self._version = self.db.members_version
@@ -203,12 +205,12 @@ class DirectoryRepository:
             return member_info(row, community.platform)
 
     async def community_by_id(self, community_id: int) -> CommunityInfo | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             row = await session.get(Community, community_id)
             return community_info(row) if row else None
 
     async def facilitators(self, community_id: int) -> list[MemberInfo]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             community = await session.get(Community, community_id)
             assert community is not None
             statement = select(Member).where(
@@ -219,7 +221,7 @@ class DirectoryRepository:
             ]
 
     async def profile(self, member_id: int) -> Member | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Member, member_id)
 
     async def set_facilitator(self, member_id: int, value: bool) -> None:
@@ -230,7 +232,7 @@ class DirectoryRepository:
             )
 
     async def count_members(self, community_id: int) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             rows = await session.exec(select(Member.id).where(Member.community_id == community_id))
             return len(rows.all())
 
@@ -319,7 +321,9 @@ class ContainerRepository:
                 )
                 return (await session.exec(statement)).first()
 
-        found: Container | None = await self.db.remembered(("open_in", community_id, channel_id), load)
+        found: Container | None = await self.db.remembered(
+            ("open_in", community_id, channel_id), load
+        )
         return found
 
     async def create(self, container: Container, creator_id: int, now: datetime) -> Container:
@@ -339,12 +343,12 @@ class ContainerRepository:
             return container
 
     async def get(self, container_id: int) -> Container | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Container, container_id)
 
     async def last_in_channel(self, community_id: int, channel_id: str) -> Container | None:
         """The newest container of a channel, closed or not (to explain a closed one)."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Container)
                 .where(Container.community_id == community_id, Container.channel_id == channel_id)
@@ -398,7 +402,7 @@ class ContainerRepository:
             return bool(result.rowcount)
 
     async def of_member(self, member_id: int) -> list[Container]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Container)
                 .join(
@@ -414,7 +418,7 @@ class ContainerRepository:
             return list((await session.exec(statement)).all())
 
     async def members(self, container_id: int) -> list[tuple[Member, ContainerMembership]]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Member, ContainerMembership)
                 .join(ContainerMembership, col(ContainerMembership.member_id) == col(Member.id))
@@ -427,7 +431,7 @@ class ContainerRepository:
             return [(m, cm) for m, cm in (await session.exec(statement)).all()]
 
     async def list_for(self, community_id: int) -> list[Container]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Container)
                 .where(Container.community_id == community_id)
@@ -465,7 +469,7 @@ class OutboxRepository:
             )
 
     async def due(self, limit: int = 100) -> list[OutboxMessage]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(OutboxMessage)
                 .where(
@@ -537,7 +541,7 @@ class ScheduleRepository:
             )
 
     async def next_due_at(self) -> datetime | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(ScheduledRun.due_at)
                 .where(ScheduledRun.status == "due")

@@ -32,10 +32,10 @@ from bot.storage.models.core import (
 from bot.storage.models.motivations import MotivationCadence, MotivationStatement
 
 __all__ = [
-    "CommandUse",
     "Agreement",
     "AgreementVote",
     "ClosingReflection",
+    "CommandUse",
     "Community",
     "Container",
     "ContainerMembership",

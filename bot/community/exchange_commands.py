@@ -15,7 +15,6 @@ from bot.core.parsing import Args, CommandError
 from bot.core.refs import MemberRef
 from bot.core.registry import Registry
 from bot.storage.exchange_repository import ExchangeRepository
-from bot.storage.models.exchange import Activity
 from bot.storage.repositories import DirectoryRepository
 
 LEARNED = CommandSpec(
@@ -146,15 +145,13 @@ def register(
             if other_ref is not None
             else None
         )
-        await repository.record_activity(
-            Activity(
-                community_id=ctx.community.id,
-                container_id=container.id if container else None,
-                member_id=ctx.member.id,
-                other_member_id=other if other and other != ctx.member.id else None,
-                thread_id=event.thread_id[:128] if event.thread_id else None,
-                at=ctx.now,
-            )
+        await repository.record_message(
+            community_id=ctx.community.id,
+            container_id=container.id if container else None,
+            member_id=ctx.member.id,
+            other_member_id=other if other and other != ctx.member.id else None,
+            thread_id=event.thread_id[:128] if event.thread_id else None,
+            at=ctx.now,
         )
         return []
 

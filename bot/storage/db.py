@@ -263,17 +263,23 @@ class Database:
 async def _insert_deferred(session: AsyncSession) -> None:
     deferred: dict[Table, list[dict[str, Any]]] = session.info.pop(DEFERRED, {})
     for table, rows in deferred.items():
-        await _insert_rows(session, table, rows)
+        await _insert_rows(session, table, rows, count=False)
 
 
-async def _insert_rows(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> int:
-    """Many rows with one cached statement (executemany); counts the rows actually new."""
+async def _insert_rows(
+    session: AsyncSession, table: Table, rows: list[dict[str, Any]], *, count: bool = True
+) -> int:
+    """Many rows with one cached statement (executemany); counts the rows actually new
+    (RETURNING their keys) unless `count` is False."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     builder = pg_insert if dialect == "postgresql" else sqlite_insert
-    key = next(iter(table.primary_key.columns))
-    statement = builder(table).on_conflict_do_nothing().returning(key)
+    statement = builder(table).on_conflict_do_nothing()
     connection = await session.connection()
-    result = await connection.execute(statement, rows)
+    if not count:
+        await connection.execute(statement, rows)
+        return len(rows)
+    key = next(iter(table.primary_key.columns))
+    result = await connection.execute(statement.returning(key), rows)
     return len(result.all())
 
 

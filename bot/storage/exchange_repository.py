@@ -283,9 +283,29 @@ class ExchangeRepository:
     # -- activity -----------------------------------------------------------------------
 
     async def record_activity(self, activity: Activity) -> None:
-        """One message counted; inside a group commit it is stored with the group's others
-        in one statement at commit (`thread_participants` flushes them before reading)."""
-        row = {name: getattr(activity, name) for name in ACTIVITY_COLUMNS}
+        await self.record_message(**{name: getattr(activity, name) for name in ACTIVITY_COLUMNS})
+
+    async def record_message(
+        self,
+        *,
+        community_id: int,
+        container_id: int | None,
+        member_id: int,
+        other_member_id: int | None,
+        thread_id: str | None,
+        at: datetime,
+    ) -> None:
+        """One message counted (never its text). Messages are many: a plain row, no model
+        object; inside a group commit it is stored with the group's others in one statement
+        at commit (`thread_participants` flushes them before reading)."""
+        row = {
+            "community_id": community_id,
+            "container_id": container_id,
+            "member_id": member_id,
+            "other_member_id": other_member_id,
+            "thread_id": thread_id,
+            "at": at,
+        }
         await self.db.insert_ignoring_duplicates(ACTIVITY, [row])
 
     async def member(self, member_id: int) -> Member | None:

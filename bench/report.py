@@ -20,7 +20,7 @@ machine shifts both. Rows say their time base: *wall* (real seconds), *CPU*, or
 | module | what it measures | baseline |
 |---|---|---|
 | `bench_commands` | `/trellis` command round trip through the router and storage, 50 at once: p50/p95/p99 | the same commands one at a time |
-| `bench_ingestion` | message events/s, adapter event -> core -> database (SQLite) | one event at a time |
+| `bench_ingestion` | message events/s, adapter event -> core -> database, 50 in flight (group commit); SQLite, and PostgreSQL when one answers on 127.0.0.1:5432 (own `trellis_bench` database) | one event at a time, one transaction each |
 | `bench_outbox` | outbox throughput: stored then drained, none twice | store one, drain it |
 | `bench_fanout_slack` | one check-in round to 2,000 members through the Slack adapter against the loopback fake enforcing 1 msg/s per channel and 20/s per workspace: achieved/allowed, lost, duplicated, 429 share | sequential sends with the SDK's default retry, unpaced |
 | `bench_matching` | subgroup pairing: 10,000 members; share of the exact optimum (n <= 300); repeats over 30 rounds | a plain shuffle avoiding last round's partner |

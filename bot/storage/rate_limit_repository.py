@@ -1,10 +1,11 @@
 """The command rate limit's sliding window, kept in the database so it holds across
-processes: one row per allowed command, read back for the last minute of that member.
+processes: one row per allowed command, counted back over the last minute of that member.
 
-Two statements in one short write transaction: forget the member's rows older than the
-window, then insert a row only while fewer than `per_minute` remain (INSERT … SELECT … WHERE
-count < limit). SQLite serialises writers already; on PostgreSQL a transaction-scoped
-advisory lock on the member serialises two processes counting the same member at once."""
+One statement in a short write transaction: insert a row only while the member has fewer
+than `per_minute` in the window (INSERT … SELECT … WHERE count < limit). Every PRUNE_EVERY-th
+row also clears rows older than the window, so the table stays a minute long. SQLite
+serialises writers already; on PostgreSQL a transaction-scoped advisory lock on the member
+serialises two processes counting the same member at once."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.storage.models import CommandUse
 
 USES = CommandUse.__table__  # type: ignore[attr-defined]
 LOCK_SPACE = 0x7472  # advisory lock namespace for the limit ("tr")
+PRUNE_EVERY = 64
 
 
 class CommandRateRepository:
@@ -48,8 +50,7 @@ class CommandRateRepository:
                     text("SELECT pg_advisory_xact_lock(:space, :member)"),
                     {"space": LOCK_SPACE, "member": member_id},
                 )
-            await connection.execute(
-                delete(USES).where(USES.c.member_id == member_id, USES.c.at <= since)
-            )
-            added = await connection.execute(add)
-            return bool(added.rowcount)
+            added = (await connection.execute(add.returning(USES.c.id))).scalar()
+            if added is not None and added % PRUNE_EVERY == 0:
+                await connection.execute(delete(USES).where(USES.c.at <= since))
+            return added is not None

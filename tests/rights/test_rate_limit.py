@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from sqlmodel import func, select
+
 from bot.adapters.memory import MemoryCommunity
-from bot.app import lifespan
+from bot.app import Trellis, lifespan
 from bot.config import load_settings
 from bot.core.ports import SimulatedClock
+from bot.storage.models import CommandUse
 
 LIMITED = "commands in the last minute"
 
@@ -81,3 +84,15 @@ async def test_the_limit_holds_across_processes_sharing_one_database(
         assert LIMITED not in await texts(one, "bea")  # still per member
         clock.advance(timedelta(seconds=61))
         assert LIMITED not in await texts(two, "ana")
+
+
+async def test_the_count_keeps_only_about_a_minute_of_rows(
+    community: MemoryCommunity, clock: SimulatedClock, trellis: Trellis
+) -> None:
+    """A busy member over a long day does not grow the table without end."""
+    for _ in range(70):
+        assert LIMITED not in await texts(community, "ana")
+        clock.advance(timedelta(seconds=10))
+    async with trellis.db.session() as session:
+        rows = (await session.exec(select(func.count()).select_from(CommandUse))).one()
+    assert rows < 20

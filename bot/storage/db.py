@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar, Token
@@ -123,7 +124,9 @@ class Database:
         )
         # SQLite has one writer and this process is its only one (ProcessLock): writers queue
         # here, in order, instead of sleeping in SQLite's busy handler (1-100 ms naps).
-        self._write_lock = asyncio.Lock() if is_sqlite(url) else None
+        self._write_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] | None = (
+            weakref.WeakKeyDictionary() if is_sqlite(url) else None  # type: ignore[assignment]
+        )
         self.members_version = 0
         """Bumped by every write to member rows, so in-process member caches start over."""
 
@@ -246,10 +249,15 @@ class Database:
 
     @asynccontextmanager
     async def _writer(self) -> AsyncIterator[None]:
-        if self._write_lock is None or _writing.get():
+        if self._write_locks is None or _writing.get():
             yield
             return
-        async with self._write_lock:
+        # One lock per event loop (a CLI may run several loops over one Database).
+        loop = asyncio.get_running_loop()
+        lock = self._write_locks.get(loop)
+        if lock is None:
+            lock = self._write_locks[loop] = asyncio.Lock()
+        async with lock:
             token = _writing.set(True)
             try:
                 yield

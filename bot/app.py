@@ -111,7 +111,8 @@ class Trellis:
 
         Messages and reactions arrive in floods and answer nothing: concurrent ones are
         stored together in one transaction (group commit); this returns once it committed."""
-        if self.group is not None and isinstance(event, GROUPED):
+        # Not from inside a write transaction: the group's worker would wait for it forever.
+        if self.group is not None and isinstance(event, GROUPED) and not self.db.writing():
             return await self.group.submit(event)
         async with self.db.reading():
             return await self._handle(event)

@@ -130,6 +130,10 @@ class Database:
         self.members_version = 0
         """Bumped by every write to member rows, so in-process member caches start over."""
 
+    def writing(self) -> bool:
+        """True in a task inside a write transaction (it holds SQLite's write queue)."""
+        return _writing.get() or _shared.get() is not None
+
     def members_changed(self) -> None:
         self.members_version += 1
 

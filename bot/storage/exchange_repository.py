@@ -35,14 +35,17 @@ class ExchangeRepository:
     # -- settings and taxonomy ----------------------------------------------------------
 
     async def settings(self, community_id: int) -> ExchangeSettings:
+        statement = select(ExchangeSettings).where(ExchangeSettings.community_id == community_id)
+        # Read first: once created (the first time only) no command needs the write lock.
+        async with self.db.read() as session:
+            found = (await session.exec(statement)).first()
+        if found is not None:
+            return found
         async with self.db.session() as session:
             await insert_ignoring_duplicates(
                 session,
                 ExchangeSettings,
                 {"community_id": community_id, "emoji": "bulb", "taxonomy_seeded": False},
-            )
-            statement = select(ExchangeSettings).where(
-                ExchangeSettings.community_id == community_id
             )
             return (await session.exec(statement)).one()
 
@@ -60,6 +63,14 @@ class ExchangeRepository:
     ) -> list[TaxonomyTerm]:
         """The community's terms; the defaults (kind, name, label) are written on first use."""
         settings = await self.settings(community_id)
+        terms = (
+            select(TaxonomyTerm)
+            .where(TaxonomyTerm.community_id == community_id)
+            .order_by(col(TaxonomyTerm.kind), col(TaxonomyTerm.position), col(TaxonomyTerm.id))
+        )
+        if settings.taxonomy_seeded:
+            async with self.db.read() as session:
+                return list((await session.exec(terms)).all())
         async with self.db.session() as session:
             if not settings.taxonomy_seeded:
                 for position, (kind, name, label) in enumerate(defaults):

@@ -112,7 +112,12 @@ def _begin(conn: Any) -> None:
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(url, pool_pre_ping=not is_sqlite(url))
+        # SQLite: each pooled connection is an aiosqlite thread; a few suffice (one writer,
+        # short reads) and fewer threads fight less over the GIL in a burst.
+        pool = {"pool_size": 4, "max_overflow": 4} if sqlite_path(url) else {}
+        self.engine: AsyncEngine = create_async_engine(
+            url, pool_pre_ping=not is_sqlite(url), **pool
+        )
         if is_sqlite(url):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", _begin)

@@ -42,7 +42,13 @@ def message(n: int, seq: int, members: int) -> MessagePosted:
 
 @asynccontextmanager
 async def network(folder: str, members: int) -> AsyncIterator[Trellis]:
-    settings = load_settings({"DATABASE_URL": f"sqlite+aiosqlite:///{folder}/bench.db"})
+    async with network_at(f"sqlite+aiosqlite:///{folder}/bench.db", members) as trellis:
+        yield trellis
+
+
+@asynccontextmanager
+async def network_at(url: str, members: int) -> AsyncIterator[Trellis]:
+    settings = load_settings({"DATABASE_URL": url})
     async with lifespan(settings, SimulatedClock(NOW)) as trellis:
         await trellis.handle(command(0, 'container create Maths --purpose "Fractions for all"'))
         for n in range(1, members):

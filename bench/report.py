@@ -20,7 +20,7 @@ machine shifts both. Rows say their time base: *wall* (real seconds), *CPU*, or
 | module | what it measures | baseline |
 |---|---|---|
 | `bench_commands` | `/trellis` command round trip through the router and storage, 50 at once: p50/p95/p99 | the same commands one at a time |
-| `bench_ingestion` | message events/s, adapter event -> core -> database (SQLite) | one event at a time |
+| `bench_ingestion` | message events/s, adapter event -> core -> database, 50 in flight (group commit); SQLite, and PostgreSQL when one answers on 127.0.0.1:5432 (own `trellis_bench` database) | one event at a time, one transaction each |
 | `bench_outbox` | outbox throughput: stored then drained, none twice | store one, drain it |
 | `bench_fanout_slack` | one check-in round to 2,000 members through the Slack adapter against the loopback fake enforcing 1 msg/s per channel and 20/s per workspace: achieved/allowed, lost, duplicated, 429 share | sequential sends with the SDK's default retry, unpaced |
 | `bench_fanout_discord` | one check-in round to 2,000 members through the Discord adapter against the loopback fake enforcing Discord's global 50 requests/s (a global 429 with `Via`, JSON `retry_after`, `X-RateLimit-Global`); each member costs a DM-channel open and a message; a member's command answered every simulated second meanwhile: achieved/allowed, lost, duplicated, 429 share, longest wait of an interactive reply | sequential sends with discord.py's default 429 handling, unpaced |

@@ -43,7 +43,7 @@ from bot.community.subgroup_rounds import SubgroupService
 from bot.config import Settings
 from bot.core import help_command
 from bot.core.directory import CommunityInfo, MemberInfo
-from bot.core.events import Event
+from bot.core.events import Event, MessagePosted, ReactionAdded
 from bot.core.messages import Outgoing, Reply
 from bot.core.ports import Clock
 from bot.core.registry import Registry
@@ -54,9 +54,11 @@ from bot.scheduling.runner import Scheduler
 from bot.storage import migrate
 from bot.storage.checkins_repository import CheckinRepository
 from bot.storage.db import Database
+from bot.storage.group_commit import GroupCommit
 from bot.storage.models import Container
 from bot.storage.motivations_repository import MotivationRepository
 from bot.storage.prompt_repository import PromptRepository
+from bot.storage.rate_limit_repository import CommandRateRepository
 from bot.storage.repositories import (
     ContainerRepository,
     DirectoryRepository,
@@ -78,6 +80,9 @@ from bot.storage.trust_repository import (
 
 log = logging.getLogger(__name__)
 
+GROUPED = (MessagePosted, ReactionAdded)
+"""Events stored by group commit: high volume, handled by listeners, no command to answer."""
+
 
 @dataclass
 class Trellis:
@@ -98,11 +103,38 @@ class Trellis:
     interactions: InteractionService | None = None
     rights: rights.RightsService | None = None
 
+    group: GroupCommit[Event, list[Outgoing]] | None = None
+    ledger: EventLedgerRepository | None = None
+
     async def handle(self, event: Event) -> list[Outgoing]:
-        """Dispatch one event; store non-replies in the outbox and return the replies."""
+        """Dispatch one event; store non-replies in the outbox and return the replies.
+
+        Messages and reactions arrive in floods and answer nothing: concurrent ones are
+        stored together in one transaction (group commit); this returns once it committed."""
+        # Not from inside a write transaction: the group's worker would wait for it forever.
+        if self.group is not None and isinstance(event, GROUPED) and not self.db.writing():
+            return await self.group.submit(event)
+        async with self.db.reading():
+            return await self._handle(event)
+
+    async def _claim_deliveries(self, events: list[Event]) -> None:
+        """Dedupe a whole group with one insert of its delivery ids (see EventLedger)."""
+        if self.ledger is None:
+            return
+        deliveries = []
+        for event in events:
+            if event.event_id:
+                community = await self.directory.community(event.community)
+                deliveries.append((community.id, event.event_id))
+        await self.ledger.claim(deliveries)
+
+    async def _handle_grouped(self, event: Event) -> list[Outgoing]:
+        return await self._handle(event, strict=True)
+
+    async def _handle(self, event: Event, *, strict: bool = False) -> list[Outgoing]:
         replies: list[Outgoing] = []
         community = None
-        for outgoing in await self.router.dispatch(event):
+        for outgoing in await self.router.dispatch(event, strict=strict):
             if isinstance(outgoing.target, Reply):
                 replies.append(outgoing)
                 continue
@@ -118,12 +150,13 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         db, clock, timezone=settings.trellis_timezone, locale=settings.trellis_locale
     )
     registry = Registry()
+    ledger = EventLedgerRepository(db, clock)
     router = Router(
         registry,
         directory,
-        EventLedgerRepository(db, clock),
+        ledger,
         clock,
-        command_rate=settings.trellis_command_rate,
+        CommandRateRepository(db, settings.trellis_command_rate),
     )
     outbox = Outbox(
         OutboxRepository(db, clock),
@@ -280,7 +313,7 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         RightsRepository(db), scheduler, settings.trellis_retention_days
     )
     rights.register(registry, rights_service)
-    return Trellis(
+    trellis = Trellis(
         settings,
         clock,
         db,
@@ -297,6 +330,11 @@ def build(settings: Settings, clock: Clock) -> Trellis:
         interactions,
         rights_service,
     )
+    trellis.group = GroupCommit(db, trellis._handle_grouped, trellis._handle)
+    trellis.group.rolled_back.append(directory.forget)
+    trellis.ledger = ledger
+    trellis.group.prepare = trellis._claim_deliveries
+    return trellis
 
 
 @asynccontextmanager

@@ -15,7 +15,6 @@ from bot.core.parsing import Args, CommandError
 from bot.core.refs import MemberRef
 from bot.core.registry import Registry
 from bot.storage.exchange_repository import ExchangeRepository
-from bot.storage.models.exchange import Activity
 from bot.storage.repositories import DirectoryRepository
 
 LEARNED = CommandSpec(
@@ -60,6 +59,14 @@ async def known_member(
     until they act themselves (their name is then filled in)."""
     found = await directory.find_member(community, ref)
     return found or await directory.member(community, Actor(ref, ref.external_id))
+
+
+async def known_member_id(
+    directory: DirectoryRepository, community: CommunityInfo, ref: MemberRef
+) -> int:
+    """`known_member`'s id, from the directory's cache when it has it (messages are many)."""
+    found = await directory.member_id(community, ref)
+    return found if found is not None else (await known_member(directory, community, ref)).id
 
 
 def register(
@@ -134,19 +141,17 @@ def register(
         container = await capture.container_of(ctx.community, event.channel)
         other_ref = event.reply_to or next(iter(event.mentioned), None)
         other = (
-            await known_member(directory, ctx.community, other_ref)
+            await known_member_id(directory, ctx.community, other_ref)
             if other_ref is not None
             else None
         )
-        await repository.record_activity(
-            Activity(
-                community_id=ctx.community.id,
-                container_id=container.id if container else None,
-                member_id=ctx.member.id,
-                other_member_id=other.id if other and other.id != ctx.member.id else None,
-                thread_id=event.thread_id[:128] if event.thread_id else None,
-                at=ctx.now,
-            )
+        await repository.record_message(
+            community_id=ctx.community.id,
+            container_id=container.id if container else None,
+            member_id=ctx.member.id,
+            other_member_id=other if other and other != ctx.member.id else None,
+            thread_id=event.thread_id[:128] if event.thread_id else None,
+            at=ctx.now,
         )
         return []
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.core.context import Context
-from bot.core.directory import CommunityInfo, MemberInfo
+from bot.core.directory import CommunityInfo
 from bot.core.events import MessagePosted, ReactionAdded
 from bot.core.messages import Outgoing
 from bot.core.refs import MemberRef
@@ -73,8 +73,8 @@ class InteractionService:
             community_id, [(a, b) for a in ids for b in ids if a != b], "meeting", at, source
         )
 
-    async def _member(self, community: CommunityInfo, ref: MemberRef) -> MemberInfo | None:
-        return await self.directory.find_member(community, ref)
+    async def _member(self, community: CommunityInfo, ref: MemberRef) -> int | None:
+        return await self.directory.member_id(community, ref)
 
     async def posted(self, ctx: Context[MessagePosted]) -> list[Outgoing]:
         event = ctx.event
@@ -90,13 +90,13 @@ class InteractionService:
             other = await self._member(ctx.community, event.reply_to)
             if other is not None:
                 await self.record(
-                    ctx.community.id, [(me, other.id)], "reply", ctx.now, source, container_id
+                    ctx.community.id, [(me, other)], "reply", ctx.now, source, container_id
                 )
         mentioned = []
         for ref in event.mentioned:
             other = await self._member(ctx.community, ref)
             if other is not None:
-                mentioned.append((me, other.id))
+                mentioned.append((me, other))
         await self.record(ctx.community.id, mentioned, "mention", ctx.now, source, container_id)
         if event.thread_id:
             earlier = await self.repository.thread_participants(ctx.community.id, event.thread_id)
@@ -117,7 +117,7 @@ class InteractionService:
         source = f"react:{event.channel.external_id}:{event.message_id}:{event.emoji}"
         await self.record(
             ctx.community.id,
-            [(ctx.member.id, author.id)],
+            [(ctx.member.id, author)],
             "reaction",
             ctx.now,
             source,

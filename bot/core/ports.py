@@ -45,7 +45,12 @@ class Directory(Protocol):
 
     async def community(self, ref: CommunityRef) -> CommunityInfo: ...
 
-    async def member(self, community: CommunityInfo, actor: Actor) -> MemberInfo: ...
+    async def member(
+        self, community: CommunityInfo, actor: Actor, *, cached: bool = False
+    ) -> MemberInfo:
+        """`cached`: may answer from memory (a message's author, of whom only the id is
+        used); commands pass False so roles are read fresh."""
+        ...
 
 
 class EventLedger(Protocol):

@@ -17,7 +17,7 @@ from bot.core.events import ActionChosen, CommandInvoked, Event, FormSubmitted
 from bot.core.messages import Message, Outgoing, Reply, reply
 from bot.core.parsing import CommandError, Mentions, find_command, parse_arguments, tokenize
 from bot.core.ports import Clock, Directory, EventLedger
-from bot.core.rate_limit import CommandRateLimit
+from bot.core.rate_limit import CommandRate
 from bot.core.registry import Registry, Replies
 from bot.core.text import clean_text
 
@@ -29,6 +29,8 @@ class Dispatch:
     """State built up by the middleware for one event."""
 
     event: Event
+    strict: bool = False
+    """Inside a group commit: unexpected errors propagate, so the group is retried singly."""
     community: CommunityInfo | None = None
     member: MemberInfo | None = None
 
@@ -63,10 +65,10 @@ class Router:
         directory: Directory,
         ledger: EventLedger,
         clock: Clock,
-        command_rate: int = 20,
+        rate_limit: CommandRate,
     ) -> None:
         self.registry = registry
-        self.rate_limit = CommandRateLimit(command_rate)
+        self.rate_limit = rate_limit
         self.directory = directory
         self.ledger = ledger
         self.clock = clock
@@ -78,13 +80,13 @@ class Router:
             self.limit_rate,
         ]
 
-    async def dispatch(self, event: Event) -> list[Outgoing]:
+    async def dispatch(self, event: Event, *, strict: bool = False) -> list[Outgoing]:
         async def run(index: int, state: Dispatch) -> Replies:
             if index == len(self.middleware):
                 return await self.handle(state)
             return await self.middleware[index](state, lambda s: run(index + 1, s))
 
-        return await run(0, Dispatch(event))
+        return await run(0, Dispatch(event, strict))
 
     async def error_boundary(self, state: Dispatch, call_next: Next) -> Replies:
         try:
@@ -92,6 +94,8 @@ class Router:
         except CommandError as problem:
             return [Outgoing(Message.text(str(problem)), Reply(refused=True))]
         except Exception:
+            if state.strict:
+                raise
             ref = secrets.token_hex(3)
             log.exception("error %s while handling %s", ref, type(state.event).__name__)
             return [
@@ -107,7 +111,11 @@ class Router:
 
     async def resolve_member(self, state: Dispatch, call_next: Next) -> Replies:
         assert state.community is not None
-        state.member = await self.directory.member(state.community, state.event.actor)
+        # Only events that may be authorised (commands, buttons, forms) need roles read fresh.
+        answers = isinstance(state.event, CommandInvoked | ActionChosen | FormSubmitted)
+        state.member = await self.directory.member(
+            state.community, state.event.actor, cached=not answers
+        )
         return await call_next(state)
 
     async def dedupe(self, state: Dispatch, call_next: Next) -> Replies:
@@ -121,16 +129,15 @@ class Router:
     async def limit_rate(self, state: Dispatch, call_next: Next) -> Replies:
         """Commands only: buttons and forms answer something the bot asked for."""
         assert state.member is not None
-        if isinstance(state.event, CommandInvoked):
-            key = (str(state.member.community_id), str(state.member.id))
-            if not self.rate_limit.allow(key, self.clock.now()):
-                log.info("rate limited member %s", state.member.id)
-                return [
-                    reply(
-                        f"You have run {self.rate_limit.per_minute} commands in the last "
-                        "minute; please wait a minute and try again."
-                    )
-                ]
+        command = isinstance(state.event, CommandInvoked)
+        if command and not await self.rate_limit.allow(state.member.id, self.clock.now()):
+            log.info("rate limited member %s", state.member.id)
+            return [
+                reply(
+                    f"You have run {self.rate_limit.per_minute} commands in the last "
+                    "minute; please wait a minute and try again."
+                )
+            ]
         return await call_next(state)
 
     def authorize(self, state: Dispatch, role: Role, what: str) -> None:

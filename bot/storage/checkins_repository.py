@@ -30,11 +30,11 @@ class CheckinRepository:
     # -- schedules ------------------------------------------------------------------------
 
     async def schedule(self, schedule_id: int) -> CheckinSchedule | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(CheckinSchedule, schedule_id)
 
     async def schedule_for(self, container_id: int) -> CheckinSchedule | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(CheckinSchedule).where(CheckinSchedule.container_id == container_id)
             return (await session.exec(statement)).first()
 
@@ -75,7 +75,7 @@ class CheckinRepository:
 
     async def member_schedules(self, member_id: int) -> list[tuple[Container, CheckinSchedule]]:
         """The active schedules of the containers a member belongs to."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Container, CheckinSchedule)
                 .join(CheckinSchedule, col(CheckinSchedule.container_id) == col(Container.id))
@@ -132,7 +132,7 @@ class CheckinRepository:
             return (await session.exec(statement)).one()
 
     async def round(self, round_id: int) -> CheckinRound | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(CheckinRound, round_id)
 
     async def close_round(self, round_id: int, now: datetime) -> bool:
@@ -146,7 +146,7 @@ class CheckinRepository:
             return bool(result.rowcount)
 
     async def latest_rounds(self, container_id: int, limit: int = 1) -> list[CheckinRound]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(CheckinRound)
                 .where(CheckinRound.container_id == container_id)
@@ -174,7 +174,7 @@ class CheckinRepository:
         return added
 
     async def deliveries(self, round_id: int) -> list[tuple[CheckinDelivery, Member]]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(CheckinDelivery, Member)
                 .join(Member, col(Member.id) == col(CheckinDelivery.member_id))
@@ -200,7 +200,7 @@ class CheckinRepository:
             return [(d, m) for d, m in (await session.exec(statement)).all()]
 
     async def delivery(self, round_id: int, member_id: int) -> CheckinDelivery | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(CheckinDelivery).where(
                 CheckinDelivery.round_id == round_id, CheckinDelivery.member_id == member_id
             )
@@ -237,7 +237,7 @@ class CheckinRepository:
     # -- answers --------------------------------------------------------------------------
 
     async def answers(self, round_id: int, member_id: int | None = None) -> list[CheckinAnswer]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(CheckinAnswer).where(CheckinAnswer.round_id == round_id)
             if member_id is not None:
                 statement = statement.where(CheckinAnswer.member_id == member_id)
@@ -294,7 +294,7 @@ class CheckinRepository:
 
     async def answered_rounds(self, member_id: int, limit: int = 10) -> list[CheckinRound]:
         """Rounds a member answered, latest first."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             answered = (
                 select(CheckinAnswer.round_id)
                 .where(CheckinAnswer.member_id == member_id)
@@ -309,7 +309,7 @@ class CheckinRepository:
             return list((await session.exec(statement)).all())
 
     async def count_answered(self, round_id: int) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(func.count(func.distinct(CheckinAnswer.member_id))).where(
                 CheckinAnswer.round_id == round_id
             )
@@ -318,11 +318,11 @@ class CheckinRepository:
     # -- the records around a round -------------------------------------------------------
 
     async def container(self, container_id: int) -> Container | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Container, container_id)
 
     async def community_of(self, container_id: int) -> CommunityInfo:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Community)
                 .join(Container, col(Container.community_id) == col(Community.id))
@@ -331,11 +331,11 @@ class CheckinRepository:
             return community_info((await session.exec(statement)).one())
 
     async def community(self, community_id: int) -> CommunityInfo:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             row = await session.get(Community, community_id)
             assert row is not None
             return community_info(row)
 
     async def member(self, member_id: int) -> Member | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Member, member_id)

@@ -30,7 +30,7 @@ class DemoRepository:
         self.db = db
 
     async def profiles(self, community_id: int) -> list[MemberProfile]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             rows = await session.exec(
                 select(Member).where(Member.community_id == community_id).order_by(col(Member.id))
             )
@@ -46,7 +46,7 @@ class DemoRepository:
 
     async def interactions(self, community_id: int) -> list[Interaction]:
         """Replies and mentions recorded from messages, oldest first."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             rows = await session.exec(
                 select(Activity)
                 .where(Activity.community_id == community_id)
@@ -57,7 +57,7 @@ class DemoRepository:
 
     async def trust_scores(self) -> list[tuple[datetime, str, int]]:
         """Every pulse rating with its time (the demo's database holds one community)."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             rows = await session.exec(
                 select(TrustAnswer)
                 .where(TrustAnswer.item != "improve")
@@ -81,7 +81,7 @@ class DemoRepository:
             ]
 
     async def learning_count(self, community_id: int) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             rows = await session.exec(
                 select(Learning.id).where(Learning.community_id == community_id)
             )

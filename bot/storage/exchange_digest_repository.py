@@ -60,11 +60,11 @@ class DigestRepository:
             return row
 
     async def schedule(self, schedule_id: int) -> DigestSchedule | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(DigestSchedule, schedule_id)
 
     async def schedule_for(self, community_id: int, scope: str) -> DigestSchedule | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(DigestSchedule).where(
                 DigestSchedule.community_id == community_id, DigestSchedule.scope == scope
             )
@@ -98,7 +98,7 @@ class DigestRepository:
     # -- people -------------------------------------------------------------------------
 
     async def members(self, community_id: int) -> dict[int, Member]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             rows = await session.exec(select(Member).where(Member.community_id == community_id))
             return {m.id: m for m in rows.all() if m.id is not None}
 
@@ -108,7 +108,7 @@ class DigestRepository:
 
     async def container_members(self, container_id: int) -> list[tuple[Member, str]]:
         """Active members of a container with their role there."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Member, ContainerMembership.role)
                 .join(ContainerMembership, col(ContainerMembership.member_id) == col(Member.id))
@@ -121,7 +121,7 @@ class DigestRepository:
             return [(m, role) for m, role in (await session.exec(statement)).all()]
 
     async def facilitators(self, community_id: int) -> list[Member]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Member)
                 .where(Member.community_id == community_id, col(Member.is_facilitator))
@@ -130,7 +130,7 @@ class DigestRepository:
             return list((await session.exec(statement)).all())
 
     async def container(self, container_id: int) -> Container | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Container, container_id)
 
     # -- activity -----------------------------------------------------------------------
@@ -222,7 +222,7 @@ class DigestRepository:
             return list((await session.exec(statement)).all())
 
     async def runs_due_between(self, start: datetime, end: datetime) -> list[ScheduledRun]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(ScheduledRun)
                 .where(
@@ -300,5 +300,5 @@ class DigestRepository:
             return list((await session.exec(statement)).all())
 
     async def community(self, community_id: int) -> Community | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Community, community_id)

@@ -24,6 +24,10 @@ from bot.storage.repositories import insert_ignoring_duplicates
 QUOTABLE = ("named", "anonymous")
 
 
+ACTIVITY = Activity.__table__  # type: ignore[attr-defined]
+ACTIVITY_COLUMNS = tuple(c.name for c in ACTIVITY.columns if c.name != "id")
+
+
 class ExchangeRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -31,14 +35,17 @@ class ExchangeRepository:
     # -- settings and taxonomy ----------------------------------------------------------
 
     async def settings(self, community_id: int) -> ExchangeSettings:
+        statement = select(ExchangeSettings).where(ExchangeSettings.community_id == community_id)
+        # Read first: once created (the first time only) no command needs the write lock.
+        async with self.db.read() as session:
+            found = (await session.exec(statement)).first()
+        if found is not None:
+            return found
         async with self.db.session() as session:
             await insert_ignoring_duplicates(
                 session,
                 ExchangeSettings,
                 {"community_id": community_id, "emoji": "bulb", "taxonomy_seeded": False},
-            )
-            statement = select(ExchangeSettings).where(
-                ExchangeSettings.community_id == community_id
             )
             return (await session.exec(statement)).one()
 
@@ -56,6 +63,14 @@ class ExchangeRepository:
     ) -> list[TaxonomyTerm]:
         """The community's terms; the defaults (kind, name, label) are written on first use."""
         settings = await self.settings(community_id)
+        terms = (
+            select(TaxonomyTerm)
+            .where(TaxonomyTerm.community_id == community_id)
+            .order_by(col(TaxonomyTerm.kind), col(TaxonomyTerm.position), col(TaxonomyTerm.id))
+        )
+        if settings.taxonomy_seeded:
+            async with self.db.read() as session:
+                return list((await session.exec(terms)).all())
         async with self.db.session() as session:
             if not settings.taxonomy_seeded:
                 for position, (kind, name, label) in enumerate(defaults):
@@ -140,7 +155,7 @@ class ExchangeRepository:
             return (await session.exec(statement)).one()
 
     async def learning(self, learning_id: int) -> Learning | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Learning, learning_id)
 
     async def decide(self, learning_id: int, consent: str, now: datetime) -> Learning | None:
@@ -279,16 +294,38 @@ class ExchangeRepository:
     # -- activity -----------------------------------------------------------------------
 
     async def record_activity(self, activity: Activity) -> None:
-        async with self.db.session() as session:
-            session.add(activity)
+        await self.record_message(**{name: getattr(activity, name) for name in ACTIVITY_COLUMNS})
+
+    async def record_message(
+        self,
+        *,
+        community_id: int,
+        container_id: int | None,
+        member_id: int,
+        other_member_id: int | None,
+        thread_id: str | None,
+        at: datetime,
+    ) -> None:
+        """One message counted (never its text). Messages are many: a plain row, no model
+        object; inside a group commit it is stored with the group's others in one statement
+        at commit (`thread_participants` flushes them before reading)."""
+        row = {
+            "community_id": community_id,
+            "container_id": container_id,
+            "member_id": member_id,
+            "other_member_id": other_member_id,
+            "thread_id": thread_id,
+            "at": at,
+        }
+        await self.db.insert_ignoring_duplicates(ACTIVITY, [row])
 
     async def member(self, member_id: int) -> Member | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Member, member_id)
 
     async def matched_need_ids(self, community_id: int) -> set[int]:
         """Needs that were ever matched to an offer."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(Introduction.need_id).where(
                 Introduction.community_id == community_id
             )

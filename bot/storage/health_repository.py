@@ -33,11 +33,8 @@ class HealthRepository:
 
     async def record(self, rows: list[dict[str, Any]]) -> int:
         """Store interactions; one already stored under the same source key is skipped."""
-        stored = 0
-        async with self.db.session() as session:
-            for values in rows:
-                stored += await insert_ignoring_duplicates(session, NetworkInteraction, values)
-        return stored
+        table = NetworkInteraction.__table__  # type: ignore[attr-defined]
+        return await self.db.insert_ignoring_duplicates(table, rows)
 
     async def interactions(
         self, community_id: int, start: datetime, end: datetime, container_id: int | None = None
@@ -59,17 +56,18 @@ class HealthRepository:
 
     async def thread_participants(self, community_id: int, thread_id: str) -> set[int]:
         """Members who posted in a thread, from the learning exchange's activity counts."""
+        await self.db.flush_deferred()
         statement = select(Activity.member_id).where(
             Activity.community_id == community_id, Activity.thread_id == thread_id[:128]
         )
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return set((await session.exec(statement)).all())
 
     async def community_members(self, community_id: int) -> list[Member]:
         statement = (
             select(Member).where(Member.community_id == community_id).order_by(col(Member.id))
         )
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return list((await session.exec(statement)).all())
 
     # -- snapshots ----------------------------------------------------------------------
@@ -137,7 +135,7 @@ class HealthRepository:
                 WovenIntroduction.second_member_id == member_id,
             ),
         )
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return int((await session.exec(statement)).one())
 
     async def weave(self, values: dict[str, Any]) -> bool:
@@ -190,7 +188,7 @@ class HealthRepository:
             return (await session.exec(statement)).one()
 
     async def survey(self, survey_id: int) -> NetworkSurvey | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(NetworkSurvey, survey_id)
 
     async def answer(

@@ -35,7 +35,7 @@ class MotivationRepository:
 
     async def history(self, member_id: int) -> list[MotivationStatement]:
         """A member's statements, oldest first; the last is the current one."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(MotivationStatement)
                 .where(MotivationStatement.member_id == member_id)
@@ -63,7 +63,7 @@ class MotivationRepository:
         ids = list(member_ids)
         if not ids:
             return []
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(MotivationStatement)
                 .where(col(MotivationStatement.member_id).in_(ids))
@@ -73,7 +73,7 @@ class MotivationRepository:
 
     async def active_memberships(self, member_id: int) -> dict[int, str]:
         """The containers a member is in now: container id -> role."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(ContainerMembership).where(
                 ContainerMembership.member_id == member_id,
                 col(ContainerMembership.left_at).is_(None),
@@ -81,20 +81,20 @@ class MotivationRepository:
             return {m.container_id: m.role for m in (await session.exec(statement)).all()}
 
     async def member(self, member_id: int) -> Member | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Member, member_id)
 
     async def container(self, container_id: int) -> Container | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Container, container_id)
 
     async def community(self, community_id: int) -> CommunityInfo | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             row = await session.get(Community, community_id)
             return community_info(row) if row else None
 
     async def every_weeks(self, container_id: int) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(MotivationCadence.every_weeks).where(
                 MotivationCadence.container_id == container_id
             )

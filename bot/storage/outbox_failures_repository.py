@@ -14,7 +14,7 @@ class OutboxFailureRepository:
 
     async def failed(self, community_id: int, limit: int = 20) -> list[OutboxMessage]:
         """The latest messages given up in this community, newest first."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(OutboxMessage)
                 .where(OutboxMessage.community_id == community_id, OutboxMessage.status == "failed")

@@ -16,7 +16,7 @@ class PromptRepository:
         self.db = db
 
     async def custom(self, community_id: int, purpose: str) -> list[str]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(CustomPrompt.text)
                 .where(CustomPrompt.community_id == community_id, CustomPrompt.purpose == purpose)
@@ -61,7 +61,7 @@ class PromptRepository:
             return schedule.id
 
     async def schedule(self, container_id: int) -> PromptSchedule | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(PromptSchedule).where(PromptSchedule.container_id == container_id)
             return (await session.exec(statement)).first()
 

@@ -68,68 +68,132 @@ def member_info(row: Member, platform: str) -> MemberInfo:
 
 
 class DirectoryRepository:
-    """Communities and members, created on first sight."""
+    """Communities and members, created on first sight.
+
+    Messages arrive by the thousand, so their lookups are cached in process: a community's
+    row never changes, and a member's id never does while the member exists. Every write to
+    member rows (profile, pause, roles, erasure) empties the member cache; another process's
+    erasure shows up as a foreign-key failure, whose group is then retried without caches.
+    Commands always read the member fresh: roles decide what they may do."""
 
     def __init__(self, db: Database, clock: Clock, *, timezone: str = "UTC", locale: str = "en"):
         self.db = db
         self.clock = clock
         self.default_timezone = timezone
         self.default_locale = locale
+        self._communities: dict[CommunityRef, CommunityInfo] = {}
+        # (community id, platform user id) -> (what the platform last told us, the member).
+        self._members: dict[tuple[int, str], tuple[tuple[str, str | None, bool], MemberInfo]] = {}
+        self._version = db.members_version
+
+    def forget(self) -> None:
+        """Drop every cached row (after a rolled-back group: its new ids are gone)."""
+        self._communities.clear()
+        self._members.clear()
+
+    def _member_cache(
+        self,
+    ) -> dict[tuple[int, str], tuple[tuple[str, str | None, bool], MemberInfo]]:
+        if self._version != self.db.members_version:
+            self._members.clear()
+            self._version = self.db.members_version
+        return self._members
 
     async def community(self, ref: CommunityRef) -> CommunityInfo:
-        async with self.db.session() as session:
-            await insert_ignoring_duplicates(
-                session,
-                Community,
-                {
-                    "platform": ref.platform,
-                    "external_id": ref.external_id,
-                    "name": ref.external_id,
-                    "timezone": self.default_timezone,
-                    "locale": self.default_locale,
-                    "created_at": self.clock.now(),
-                },
-            )
-            row = (
-                await session.exec(
-                    select(Community).where(
-                        Community.platform == ref.platform, Community.external_id == ref.external_id
-                    )
+        cached = self._communities.get(ref)
+        if cached is not None:
+            return cached
+        async with self.db.read() as session:
+            row = (await session.exec(self._community_query(ref))).first()
+        if row is None:
+            async with self.db.session() as session:
+                await insert_ignoring_duplicates(
+                    session,
+                    Community,
+                    {
+                        "platform": ref.platform,
+                        "external_id": ref.external_id,
+                        "name": ref.external_id,
+                        "timezone": self.default_timezone,
+                        "locale": self.default_locale,
+                        "created_at": self.clock.now(),
+                    },
                 )
-            ).one()
-            return community_info(row)
+                row = (await session.exec(self._community_query(ref))).one()
+        info = community_info(row)
+        self._communities[ref] = info
+        return info
 
-    async def member(self, community: CommunityInfo, actor: Actor) -> MemberInfo:
+    async def member(
+        self, community: CommunityInfo, actor: Actor, *, cached: bool = False
+    ) -> MemberInfo:
+        """The member acting, created on first sight and kept in step with what the platform
+        says (name, zone, admin). `cached`: a message's author, whose id is all that is used;
+        commands pass False, so roles are always read fresh."""
         name = clean_name(actor.display_name, fallback=clean_name(actor.ref.external_id))
-        async with self.db.session() as session:
-            await insert_ignoring_duplicates(
-                session,
-                Member,
-                {
-                    "community_id": community.id,
-                    "platform_user_id": actor.ref.external_id,
-                    "display_name": name,
-                    "timezone": actor.timezone,
-                    "is_facilitator": actor.platform_admin,
-                    "created_at": self.clock.now(),
-                },
-            )
-            row = (await session.exec(self._member_query(community.id, actor.ref))).one()
-            # Keep what the platform tells us fresh (names and zones change).
-            if actor.display_name and row.display_name != name:
-                row.display_name = name
-            if actor.timezone and row.timezone != actor.timezone:
-                row.timezone = actor.timezone
-            # Platform admins are facilitators by right, also when they became admins later.
-            if actor.platform_admin and not row.is_facilitator:
-                row.is_facilitator = True
-            session.add(row)
-            return member_info(row, community.ref.platform)
+        told = (name, actor.timezone, actor.platform_admin)
+        key = (community.id, actor.ref.external_id)
+        members = self._member_cache()
+        if cached and key in members and members[key][0] == told:
+            return members[key][1]
+        async with self.db.read() as session:
+            row = (await session.exec(self._member_query(community.id, actor.ref))).first()
+        if row is None or self._stale(row, actor, name):
+            async with self.db.session() as session:
+                row = await self._store_member(session, community, actor, name)
+        info = member_info(row, community.ref.platform)
+        members[key] = (told, info)
+        return info
+
+    @staticmethod
+    def _stale(row: Member, actor: Actor, name: str) -> bool:
+        return (
+            bool(actor.display_name and row.display_name != name)
+            or bool(actor.timezone and row.timezone != actor.timezone)
+            or (actor.platform_admin and not row.is_facilitator)
+        )
+
+    async def _store_member(
+        self, session: AsyncSession, community: CommunityInfo, actor: Actor, name: str
+    ) -> Member:
+        await insert_ignoring_duplicates(
+            session,
+            Member,
+            {
+                "community_id": community.id,
+                "platform_user_id": actor.ref.external_id,
+                "display_name": name,
+                "timezone": actor.timezone,
+                "is_facilitator": actor.platform_admin,
+                "created_at": self.clock.now(),
+            },
+        )
+        row: Member = (await session.exec(self._member_query(community.id, actor.ref))).one()
+        # Keep what the platform tells us fresh (names and zones change).
+        if actor.display_name and row.display_name != name:
+            row.display_name = name
+        if actor.timezone and row.timezone != actor.timezone:
+            row.timezone = actor.timezone
+        # Platform admins are facilitators by right, also when they became admins later.
+        if actor.platform_admin and not row.is_facilitator:
+            row.is_facilitator = True
+        session.add(row)
+        await session.flush()
+        return row
 
     async def find_member(self, community: CommunityInfo, ref: MemberRef) -> MemberInfo | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             row = (await session.exec(self._member_query(community.id, ref))).first()
             return member_info(row, community.ref.platform) if row else None
+
+    async def member_id(self, community: CommunityInfo, ref: MemberRef) -> int | None:
+        """The id of a member a message names (a reply, a mention), from the cache."""
+        members = self._member_cache()
+        key = (community.id, ref.external_id)
+        if key in members:
+            return members[key][1].id
+        found = await self.find_member(community, ref)
+        return found.id if found else None
 
     async def member_by_id(self, member_id: int) -> MemberInfo | None:
         async with self.db.session() as session:
@@ -141,12 +205,12 @@ class DirectoryRepository:
             return member_info(row, community.platform)
 
     async def community_by_id(self, community_id: int) -> CommunityInfo | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             row = await session.get(Community, community_id)
             return community_info(row) if row else None
 
     async def facilitators(self, community_id: int) -> list[MemberInfo]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             community = await session.get(Community, community_id)
             assert community is not None
             statement = select(Member).where(
@@ -157,25 +221,35 @@ class DirectoryRepository:
             ]
 
     async def profile(self, member_id: int) -> Member | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Member, member_id)
 
     async def set_facilitator(self, member_id: int, value: bool) -> None:
+        self.db.members_changed()
         async with self.db.session() as session:
             await session.exec(
                 update(Member).where(col(Member.id) == member_id).values(is_facilitator=value)
             )
 
     async def count_members(self, community_id: int) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             rows = await session.exec(select(Member.id).where(Member.community_id == community_id))
             return len(rows.all())
+
+    @staticmethod
+    def _community_query(ref: CommunityRef) -> Any:
+        return select(Community).where(
+            Community.platform == ref.platform, Community.external_id == ref.external_id
+        )
 
     @staticmethod
     def _member_query(community_id: int, ref: MemberRef) -> Any:
         return select(Member).where(
             Member.community_id == community_id, Member.platform_user_id == ref.external_id
         )
+
+
+CLAIMED = "trellis_claimed_events"
 
 
 class EventLedgerRepository:
@@ -185,7 +259,32 @@ class EventLedgerRepository:
         self.db = db
         self.clock = clock
 
+    async def claim(self, deliveries: list[tuple[int, str]]) -> None:
+        """Record a group's (community id, event id)s with one statement, ahead of handling
+        them in the same shared transaction; `first_delivery` then answers from what was
+        new. The unique key decides, so two processes never both handle one delivery."""
+        state = self.db.shared_state()
+        if state is None or not deliveries:
+            return
+        now = self.clock.now()
+        table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+        rows = [{"community_id": c, "event_id": e, "received_at": now} for c, e in deliveries]
+        claimed: set[tuple[int, str]] = state.setdefault(CLAIMED, set())
+        builder = pg_insert if self.db.dialect == "postgresql" else sqlite_insert
+        statement = (
+            builder(table)
+            .on_conflict_do_nothing()
+            .returning(table.c.community_id, table.c.event_id)
+        )
+        async with self.db.session() as session:
+            found = await (await session.connection()).execute(statement, rows)
+            claimed.update((int(c), str(e)) for c, e in found)
+
     async def first_delivery(self, community: CommunityInfo, event_id: str) -> bool:
+        state = self.db.shared_state()
+        if state is not None and (community.id, event_id) in state.get(CLAIMED, ()):
+            state[CLAIMED].discard((community.id, event_id))  # a second copy is a redelivery
+            return True
         async with self.db.session() as session:
             return await insert_ignoring_duplicates(
                 session,
@@ -213,15 +312,22 @@ class ContainerRepository:
         self.db = db
 
     async def open_in_channel(self, community_id: int, channel_id: str) -> Container | None:
-        async with self.db.session() as session:
-            statement = select(Container).where(
-                Container.community_id == community_id,
-                Container.channel_id == channel_id,
-                Container.state != "closed",
-            )
-            return (await session.exec(statement)).first()
+        async def load() -> Container | None:
+            async with self.db.read() as session:
+                statement = select(Container).where(
+                    Container.community_id == community_id,
+                    Container.channel_id == channel_id,
+                    Container.state != "closed",
+                )
+                return (await session.exec(statement)).first()
+
+        found: Container | None = await self.db.remembered(
+            ("open_in", community_id, channel_id), load
+        )
+        return found
 
     async def create(self, container: Container, creator_id: int, now: datetime) -> Container:
+        self.db.forget_remembered()
         async with self.db.session() as session:
             session.add(container)
             await session.flush()
@@ -237,12 +343,12 @@ class ContainerRepository:
             return container
 
     async def get(self, container_id: int) -> Container | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Container, container_id)
 
     async def last_in_channel(self, community_id: int, channel_id: str) -> Container | None:
         """The newest container of a channel, closed or not (to explain a closed one)."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Container)
                 .where(Container.community_id == community_id, Container.channel_id == channel_id)
@@ -252,6 +358,7 @@ class ContainerRepository:
             return (await session.exec(statement)).first()
 
     async def update(self, container_id: int, **values: Any) -> None:
+        self.db.forget_remembered()
         async with self.db.session() as session:
             await session.exec(
                 update(Container).where(col(Container.id) == container_id).values(**values)
@@ -295,7 +402,7 @@ class ContainerRepository:
             return bool(result.rowcount)
 
     async def of_member(self, member_id: int) -> list[Container]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Container)
                 .join(
@@ -311,7 +418,7 @@ class ContainerRepository:
             return list((await session.exec(statement)).all())
 
     async def members(self, container_id: int) -> list[tuple[Member, ContainerMembership]]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Member, ContainerMembership)
                 .join(ContainerMembership, col(ContainerMembership.member_id) == col(Member.id))
@@ -324,7 +431,7 @@ class ContainerRepository:
             return [(m, cm) for m, cm in (await session.exec(statement)).all()]
 
     async def list_for(self, community_id: int) -> list[Container]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Container)
                 .where(Container.community_id == community_id)
@@ -363,7 +470,7 @@ class OutboxRepository:
             )
 
     async def due(self, limit: int = 100) -> list[OutboxMessage]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(OutboxMessage)
                 .where(
@@ -465,7 +572,7 @@ class ScheduleRepository:
             )
 
     async def next_due_at(self) -> datetime | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(ScheduledRun.due_at)
                 .where(ScheduledRun.status == "due")
@@ -546,11 +653,13 @@ async def update_member_profile(
     }
     if not values:
         return
+    db.members_changed()
     async with db.session() as session:
         await session.exec(update(Member).where(col(Member.id) == member_id).values(**values))
 
 
 async def set_member_pause(db: Database, member_id: int, until: datetime | None) -> None:
+    db.members_changed()
     async with db.session() as session:
         await session.exec(
             update(Member).where(col(Member.id) == member_id).values(paused_until=until)

@@ -84,6 +84,7 @@ class RightsRepository:
     async def erase(self, community_id: int, member_id: int, now: datetime) -> int:
         """Delete the member's own rows; hand what others depend on to a tombstone member."""
         erased = 0
+        self.db.members_changed()
         async with self.db.session() as session:
             tomb = await self._tombstone(session, community_id, now)
             for table, column in member_columns():

@@ -89,7 +89,7 @@ class SlackInstallationRepository:
             )
 
     async def count(self) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return len((await session.exec(select(SlackInstallation.id))).all())
 
     # -- install states -----------------------------------------------------------------

@@ -31,7 +31,7 @@ class SubgroupRepository:
     # -- settings -------------------------------------------------------------------------
 
     async def settings(self, container_id: int) -> SubgroupSettings | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(SubgroupSettings).where(
                 SubgroupSettings.container_id == container_id
             )
@@ -75,12 +75,12 @@ class SubgroupRepository:
             return stored
 
     async def round(self, round_id: int) -> SubgroupRound | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(SubgroupRound, round_id)
 
     async def rounds(self, container_id: int, limit: int = 12) -> list[SubgroupRound]:
         """The latest rounds, oldest first."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(SubgroupRound)
                 .where(SubgroupRound.container_id == container_id)
@@ -99,7 +99,7 @@ class SubgroupRepository:
             return bool(result.rowcount)
 
     async def groups(self, round_id: int) -> list[tuple[Subgroup, list[SubgroupSeat]]]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             groups = (
                 await session.exec(
                     select(Subgroup)
@@ -118,7 +118,7 @@ class SubgroupRepository:
             return [(g, [s for s in seats if s.subgroup_id == g.id]) for g in groups]
 
     async def group(self, subgroup_id: int) -> tuple[Subgroup, list[SubgroupSeat]] | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             group = await session.get(Subgroup, subgroup_id)
             if group is None:
                 return None
@@ -132,15 +132,20 @@ class SubgroupRepository:
             return group, list(seats)
 
     async def group_named(self, name: str) -> Subgroup | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return (await session.exec(select(Subgroup).where(Subgroup.name == name))).first()
 
     async def group_in_space(self, space_id: str) -> Subgroup | None:
-        async with self.db.session() as session:
-            statement = select(Subgroup).where(Subgroup.space_id == space_id)
-            return (await session.exec(statement)).first()
+        async def load() -> Subgroup | None:
+            async with self.db.read() as session:
+                statement = select(Subgroup).where(Subgroup.space_id == space_id)
+                return (await session.exec(statement)).first()
+
+        found: Subgroup | None = await self.db.remembered(("space", space_id), load)
+        return found
 
     async def set_space(self, subgroup_id: int, space_id: str) -> None:
+        self.db.forget_remembered()
         async with self.db.session() as session:
             await session.exec(
                 update(Subgroup).where(col(Subgroup.id) == subgroup_id).values(space_id=space_id)
@@ -196,7 +201,7 @@ class SubgroupRepository:
 
     async def recent_seats(self, container_id: int, member_id: int, rounds: int) -> list[bool]:
         """Whether the member responded, in their latest closed rounds, newest first."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(SubgroupSeat.responded)
                 .join(Subgroup, col(Subgroup.id) == col(SubgroupSeat.subgroup_id))
@@ -298,7 +303,7 @@ class SubgroupRepository:
             )
 
     async def trust_answers(self, subgroup_id: int) -> list[SubgroupTrustAnswer]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(SubgroupTrustAnswer).where(
                 SubgroupTrustAnswer.subgroup_id == subgroup_id
             )

@@ -38,7 +38,7 @@ class PurposeRepository:
             return version
 
     async def get(self, purpose_id: int) -> PurposeVersion | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(PurposeVersion, purpose_id)
 
     async def respond(
@@ -59,7 +59,7 @@ class PurposeRepository:
             )
 
     async def agreed_by(self, purpose_id: int) -> list[str]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Member.display_name)
                 .join(PurposeAgreement, col(PurposeAgreement.member_id) == col(Member.id))
@@ -69,7 +69,7 @@ class PurposeRepository:
             return list((await session.exec(statement)).all())
 
     async def comments(self, purpose_id: int) -> list[tuple[str, str]]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Member.display_name, PurposeAgreement.comment)
                 .join(PurposeAgreement, col(PurposeAgreement.member_id) == col(Member.id))
@@ -86,7 +86,7 @@ class PurposeRepository:
             )
 
     async def history(self, container_id: int) -> list[PurposeVersion]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(PurposeVersion)
                 .where(PurposeVersion.container_id == container_id)
@@ -111,7 +111,7 @@ class AgreementRepository:
             return agreement
 
     async def get(self, agreement_id: int) -> Agreement | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(Agreement, agreement_id)
 
     async def vote(self, agreement_id: int, member_id: int, now: datetime) -> bool:
@@ -123,7 +123,7 @@ class AgreementRepository:
             )
 
     async def votes(self, agreement_id: int) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(func.count()).where(AgreementVote.agreement_id == agreement_id)
             return int((await session.exec(statement)).one())
 
@@ -134,7 +134,7 @@ class AgreementRepository:
             )
 
     async def for_container(self, container_id: int) -> list[Agreement]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Agreement)
                 .where(Agreement.container_id == container_id)
@@ -172,11 +172,11 @@ class PulseRepository:
             return (await session.exec(statement)).one()
 
     async def get(self, pulse_id: int) -> TrustPulse | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             return await session.get(TrustPulse, pulse_id)
 
     async def latest(self, container_id: int) -> TrustPulse | None:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(TrustPulse)
                 .where(TrustPulse.container_id == container_id)
@@ -186,7 +186,7 @@ class PulseRepository:
             return (await session.exec(statement)).first()
 
     async def all_for(self, container_id: int) -> list[TrustPulse]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(TrustPulse)
                 .where(TrustPulse.container_id == container_id)
@@ -228,7 +228,7 @@ class PulseRepository:
             )
 
     async def answers(self, pulse_id: int) -> list[TrustAnswer]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(TrustAnswer).where(TrustAnswer.pulse_id == pulse_id)
             return list((await session.exec(statement)).all())
 
@@ -242,7 +242,7 @@ class ShareRepository:
             session.add(share)
 
     async def outcomes_since(self, container_id: int, since: datetime) -> dict[str, int]:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = (
                 select(Share.outcome, func.count())
                 .where(Share.container_id == container_id, col(Share.at) >= since)
@@ -266,6 +266,6 @@ class ClosingRepository:
             session.add(reflection)
 
     async def count(self, container_id: int) -> int:
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             statement = select(func.count()).where(ClosingReflection.container_id == container_id)
             return int((await session.exec(statement)).one())

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from sqlmodel import func, select
+
 from bot.adapters.memory import MemoryCommunity
-from bot.app import lifespan
+from bot.app import Trellis, lifespan
 from bot.config import load_settings
 from bot.core.ports import SimulatedClock
+from bot.storage.models import CommandUse
 
 LIMITED = "commands in the last minute"
 
@@ -64,3 +67,32 @@ def test_the_console_is_not_limited_unless_asked(tmp_path: Path) -> None:
     (tmp_path / "console.db").unlink()
     limited = run_console(script, tmp_path, TRELLIS_COMMAND_RATE="20").stdout
     assert limited.count(LIMITED) == 5
+
+
+async def test_the_limit_holds_across_processes_sharing_one_database(
+    database_url: str, clock: SimulatedClock
+) -> None:
+    """Two Trellis instances on one database (as two processes behind a load balancer): a
+    member alternating between them still gets only `per_minute` commands."""
+    settings = load_settings({"DATABASE_URL": database_url, "TRELLIS_COMMAND_RATE": "4"})
+    async with lifespan(settings, clock) as first, lifespan(settings, clock) as second:
+        one, two = MemoryCommunity(first), MemoryCommunity(second)
+        for community in (one, two, one, two):
+            assert LIMITED not in await texts(community, "ana")
+        assert "You have run 4 commands" in await texts(two, "ana")
+        assert "You have run 4 commands" in await texts(one, "ana")
+        assert LIMITED not in await texts(one, "bea")  # still per member
+        clock.advance(timedelta(seconds=61))
+        assert LIMITED not in await texts(two, "ana")
+
+
+async def test_the_count_keeps_only_about_a_minute_of_rows(
+    community: MemoryCommunity, clock: SimulatedClock, trellis: Trellis
+) -> None:
+    """A busy member over a long day does not grow the table without end."""
+    for _ in range(70):
+        assert LIMITED not in await texts(community, "ana")
+        clock.advance(timedelta(seconds=10))
+    async with trellis.db.session() as session:
+        rows = (await session.exec(select(func.count()).select_from(CommandUse))).one()
+    assert rows < 20

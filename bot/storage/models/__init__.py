@@ -21,6 +21,7 @@ from bot.storage.models.containers import (
     TrustPulse,
 )
 from bot.storage.models.core import (
+    CommandUse,
     Community,
     Container,
     ContainerMembership,
@@ -35,6 +36,7 @@ __all__ = [
     "Agreement",
     "AgreementVote",
     "ClosingReflection",
+    "CommandUse",
     "Community",
     "Container",
     "ContainerMembership",

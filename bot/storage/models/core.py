@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.storage.types import UTCDateTime
@@ -115,3 +115,13 @@ class ScheduledRun(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class CommandUse(SQLModel, table=True):
+    """A command a member ran, kept a minute: the per-member rate limit, shared by every
+    process on the database (never the command's text)."""
+
+    __table_args__ = (Index("ix_commanduse_member_at", "member_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id")
+    at: datetime = Field(sa_type=UTCDateTime)

@@ -11,7 +11,7 @@ import random
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +23,7 @@ from bot.community import trust
 from bot.config import load_settings
 from bot.core.ports import SimulatedClock
 from bot.demo import analysis, charts
-from bot.demo.behaviour import REASONS, answer, set_up, talk
+from bot.demo.behaviour import REASONS, TALK_CHUNK, answer, set_up, talk
 from bot.demo.console_driver import DemoConsole, Driver, Post
 from bot.demo.population import TYPES, Options, people
 from bot.storage.demo_repository import DemoRepository
@@ -35,15 +35,16 @@ STEPS = (2, 2, 3)
 
 
 @contextmanager
-def progress(total: int, enabled: bool) -> Iterator[object]:
-    """A tqdm bar on stderr for long runs; nothing (and no tqdm import) when disabled."""
+def progress(total: int, enabled: bool, unit: str, desc: str) -> Iterator[Callable[[int], object]]:
+    """A tqdm bar on stderr for long runs, as a function moving it on; a no-op (and no tqdm
+    import) when disabled."""
     if not enabled:
-        yield None
+        yield lambda _: None
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, unit="day", desc="simulating", file=sys.stderr) as bar:
-        yield bar
+    with tqdm(total=total, unit=unit, desc=desc, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def scratch() -> str | None:
@@ -58,7 +59,12 @@ def is_digest(post: Post) -> bool:
 
 
 async def run_demo(
-    options: Options, out_dir: Path, out: TextIO = sys.stdout, *, show_progress: bool = False
+    options: Options,
+    out_dir: Path,
+    out: TextIO = sys.stdout,
+    *,
+    show_progress: bool = False,
+    talk_chunk: int = TALK_CHUNK,
 ) -> int:
     rng = random.Random(options.seed)
     everyone = people(options, rng)
@@ -76,19 +82,19 @@ async def run_demo(
                 f"({', '.join(TYPES)}), {options.weeks} weeks from {START:%a %d %b %Y}, "
                 f"seed {options.seed}, same-type bias {options.same_type_bias:.2f}\n\n"
             )
-            await set_up(driver, everyone, rng)
+            with progress(len(everyone), show_progress, "member", "joining") as joined:
+                await set_up(driver, everyone, rng, joined)
             trust_by_week: list[float | None] = []
             repository = DemoRepository(trellis.db)
-            with progress(options.weeks * 7, show_progress) as bar:
+            with progress(options.weeks * 7, show_progress, "day", "simulating") as simulated:
                 for week in range(options.weeks):
                     seen_posts = len(console.posts)
                     for days in STEPS:
-                        await talk(driver, everyone, days, options.same_type_bias, rng)
+                        await talk(driver, everyone, days, options.same_type_bias, rng, talk_chunk)
                         await driver.line(f":advance {days}d")
                         for person in everyone:
                             await answer(driver, person, rng)
-                        if bar is not None:
-                            bar.update(days)  # type: ignore[attr-defined]
+                        simulated(days)
                     digests = [p for p in console.posts[seen_posts:] if is_digest(p)]
                     out.write(f"=== Week {week + 1}: the network digest in #general ===\n")
                     for post in digests or [Post("general", ("(no digest posted)",))]:
@@ -112,8 +118,7 @@ async def weekly_trust(repository: DemoRepository, now: datetime) -> float | Non
     reverse = {item.code: item.reverse for item in trust.items()}
     week = [
         trust.scored(score, reverse.get(item, False))
-        for at, item, score in await repository.trust_scores()
-        if at > now - timedelta(7)
+        for item, score in await repository.trust_scores(since=now - timedelta(7))
     ]
     return sum(week) / len(week) if week else None
 

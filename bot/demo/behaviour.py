@@ -115,10 +115,13 @@ async def answer(
     shown = driver.shown(person)
     if shown is None:
         return
-    fresh = {
-        action: [v for v in values if (person.name, action, v) not in driver.seen]
-        for action, values in shown.actions.items()
-    }
+    # Only what was shown since the last look: the lists only grow, and rereading every
+    # button ever shown on every step made each step slower than the last.
+    fresh: dict[str, list[str]] = {}
+    for action, values in shown.actions.items():
+        start = driver.looked.get((person.name, action), 0)
+        fresh[action] = [v for v in values[start:] if (person.name, action, v) not in driver.seen]
+        driver.looked[(person.name, action)] = len(values)
     driver.seen.update((person.name, a, v) for a, values in fresh.items() for v in values)
     if not always and rng.random() > person.diligence:
         return

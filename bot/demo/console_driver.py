@@ -20,7 +20,6 @@ from bot.core.ports import SimulatedClock
 from bot.core.refs import ChannelRef, CommunityRef, MemberRef
 from bot.demo.population import Person
 
-
 # One message to post: who, in which channel, what, answering whom.
 Said = tuple[Person, str, str, Person | None]
 
@@ -44,12 +43,14 @@ class DemoConsole(ConsoleCommunity):
         self.transcript = io.StringIO()
         super().__init__(trellis, clock, out=self.transcript)
         self.posts: list[Post] = []
+        self.rendered: tuple[str, ...] = ()
 
     def show(
         self, header: str, message: Message, viewer: str | None, where: ChannelRef | None
     ) -> None:
         # Like the console, but images are noted, not written into the working directory.
-        lines = [f"  {line}" for line in render(message)]
+        self.rendered = tuple(render(message))
+        lines = [f"  {line}" for line in self.rendered]
         lines += [
             f"  (image: {block.alt}, {len(block.png):,} bytes)"
             for block in message.blocks
@@ -79,7 +80,7 @@ class DemoConsole(ConsoleCommunity):
         space = await super().deliver(community, target, message)
         if isinstance(target, ToChannel):
             name = target.channel.name or target.channel.external_id
-            self.posts.append(Post(name, tuple(render(message))))
+            self.posts.append(Post(name, self.rendered))  # as `show` just rendered it
         return space
 
 
@@ -93,6 +94,8 @@ class Driver:
         self.channel = "general"
         # (member, action, value) of every button already considered, so each is answered once.
         self.seen: set[tuple[str, str, str]] = set()
+        # (member, action): how many of its values were already looked at.
+        self.looked: dict[tuple[str, str], int] = {}
 
     async def line(self, text: str) -> None:
         self.console.print(f"> {text}")

@@ -51,3 +51,21 @@ async def test_members_who_mix_across_types_raise_no_secondary_networking_alert(
 
     assert "Network health" in text
     assert "[secondary_networking]" not in text
+
+
+async def test_talk_posted_concurrently_reads_the_same_as_one_message_at_a_time(
+    tmp_path: Path,
+) -> None:
+    one_at_a_time = io.StringIO()
+    assert await run_demo(SMALL, tmp_path / "one", one_at_a_time, talk_chunk=1) == 0
+    together = io.StringIO()
+    assert await run_demo(SMALL, tmp_path / "all", together, talk_chunk=50) == 0
+
+    def text(out: io.StringIO, folder: str) -> str:
+        return out.getvalue().replace(str(tmp_path / folder), "DIR")
+
+    assert text(together, "all") == text(one_at_a_time, "one")
+    assert "[secondary_networking]" in text(together, "all")
+    # The same ties, so the same network map.
+    map_png = "network-map.png"
+    assert (tmp_path / "all" / map_png).read_bytes() == (tmp_path / "one" / map_png).read_bytes()

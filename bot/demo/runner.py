@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -54,8 +55,25 @@ def scratch() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def is_digest(post: Post) -> bool:
-    return post.channel == "general" and post.text.startswith("*Learning exchange")
+PART = re.compile(r"^· Part (\d+) of (\d+)$")
+
+
+def digests(posts: list[Post]) -> list[str]:
+    """The network digests among `posts`, each with the parts a long digest was split into
+    (they follow it in #general, marked "Part i of n"), printed as one text."""
+    found: list[list[str]] = []
+    expected = 0  # parts still to come for the digest being read
+    for post in posts:
+        if post.channel != "general":
+            continue
+        if post.text.startswith("*Learning exchange"):
+            found.append([])
+        elif not expected:
+            continue
+        marker = PART.match(post.lines[-1]) if post.lines else None
+        found[-1] += post.lines[:-1] if marker else post.lines
+        expected = int(marker.group(2)) - int(marker.group(1)) if marker else 0
+    return ["\n".join(lines) for lines in found]
 
 
 async def run_demo(
@@ -95,10 +113,9 @@ async def run_demo(
                         for person in everyone:
                             await answer(driver, person, rng)
                         simulated(days)
-                    digests = [p for p in console.posts[seen_posts:] if is_digest(p)]
                     out.write(f"=== Week {week + 1}: the network digest in #general ===\n")
-                    for post in digests or [Post("general", ("(no digest posted)",))]:
-                        out.write(post.text + "\n")
+                    for text in digests(console.posts[seen_posts:]) or ["(no digest posted)"]:
+                        out.write(text + "\n")
                     out.write("\n")
                     trust_by_week.append(await weekly_trust(repository, clock.now()))
             community = await trellis.directory.community(COMMUNITY)

@@ -6,8 +6,9 @@ import io
 from dataclasses import replace
 from pathlib import Path
 
+from bot.demo.console_driver import Post
 from bot.demo.population import Options
-from bot.demo.runner import run_demo
+from bot.demo.runner import digests, run_demo
 
 SMALL = Options(members=20, weeks=2, seed=3, same_type_bias=0.9)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -69,3 +70,19 @@ async def test_talk_posted_concurrently_reads_the_same_as_one_message_at_a_time(
     # The same ties, so the same network map.
     map_png = "network-map.png"
     assert (tmp_path / "all" / map_png).read_bytes() == (tmp_path / "one" / map_png).read_bytes()
+
+
+def test_a_digest_split_into_parts_is_printed_whole_without_the_part_markers() -> None:
+    posts = [
+        Post(
+            "general", ("*Learning exchange: the whole network*", "185 messages", "· Part 1 of 2")
+        ),
+        Post("fractions", ("*Trust pulse: Fractions*",)),
+        Post("general", ("*Across boundaries*", "69 of 185 exchanges crossed", "· Part 2 of 2")),
+        Post("general", ("Someone else's post",)),
+    ]
+
+    assert digests(posts) == [
+        "*Learning exchange: the whole network*\n185 messages\n"
+        "*Across boundaries*\n69 of 185 exchanges crossed"
+    ]

@@ -55,6 +55,7 @@ def scratch() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
+LIST_KEPT = 10  # items of a digest's list printed; the rest are counted
 PART = re.compile(r"^· Part (\d+) of (\d+)$")
 
 
@@ -73,7 +74,24 @@ def digests(posts: list[Post]) -> list[str]:
         marker = PART.match(post.lines[-1]) if post.lines else None
         found[-1] += post.lines[:-1] if marker else post.lines
         expected = int(marker.group(2)) - int(marker.group(1)) if marker else 0
-    return ["\n".join(lines) for lines in found]
+    return ["\n".join(summarised(lines)) for lines in found]
+
+
+def summarised(lines: list[str], keep: int = LIST_KEPT) -> list[str]:
+    """Long lists (a learning per line, for a big network) cut to their first `keep` items
+    and a count: a thousand members' digest stays readable; the transcript has it all."""
+    result: list[str] = []
+    run = 0
+    for line in lines:
+        if line.startswith("• "):
+            run += 1
+            if run <= keep:
+                result.append(line)
+            continue
+        result += [f"… and {run - keep} more (in the transcript)"] if run > keep else []
+        run = 0
+        result.append(line)
+    return result + ([f"… and {run - keep} more (in the transcript)"] if run > keep else [])
 
 
 async def run_demo(

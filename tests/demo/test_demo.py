@@ -86,3 +86,14 @@ def test_a_digest_split_into_parts_is_printed_whole_without_the_part_markers() -
         "*Learning exchange: the whole network*\n185 messages\n"
         "*Across boundaries*\n69 of 185 exchanges crossed"
     ]
+
+
+def test_a_big_networks_digest_lists_ten_learnings_and_counts_the_rest() -> None:
+    learnings = tuple(f"• “Learning {n}” — member{n}" for n in range(40))
+    posts = [Post("general", ("*Learning exchange: the whole network*", *learnings, "*End*"))]
+
+    (text,) = digests(posts)
+
+    assert "Learning 9”" in text
+    assert "Learning 10”" not in text
+    assert "… and 30 more (in the transcript)\n*End*" in text

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.demo.charts import network_map
 from bot.demo.console_driver import Post
 from bot.demo.population import Options
 from bot.demo.runner import digests, run_demo
+from bot.network.graph import Interaction, MemberProfile, build_graph
 
 SMALL = Options(members=20, weeks=2, seed=3, same_type_bias=0.9)
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -97,3 +100,16 @@ def test_a_big_networks_digest_lists_ten_learnings_and_counts_the_rest() -> None
     assert "Learning 9”" in text
     assert "Learning 10”" not in text
     assert "… and 30 more (in the transcript)\n*End*" in text
+
+
+def test_the_network_map_of_a_thousand_members_is_drawn(tmp_path: Path) -> None:
+    # networkx's spring layout needs scipy from 500 nodes; the demo must not crash there.
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    kinds = ("school", "university", "charity", "council")
+    members = [MemberProfile(n, f"org{n % 12}", kinds[n % 4]) for n in range(1000)]
+    ties = [Interaction(n, (n * 7 + 1) % 1000, "message", start) for n in range(1000)]
+    graph = build_graph(ties, members, start=start, end=start + timedelta(days=7))
+
+    path = network_map(graph, 7, tmp_path / "network-map.png")
+
+    assert path.read_bytes().startswith(PNG)

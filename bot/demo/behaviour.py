@@ -36,7 +36,9 @@ PLURAL = {
     "council": "councils",
 }
 # Messages submitted together: each simulated day's talk arrives as a burst, as on a busy
-# platform, so concurrent handling (one transaction for many events) gets to work.
+# platform, so concurrent handling (one transaction for many events) gets to work. It needs
+# the core's group commit / SQLite write queue: without it, 50 concurrent transactions on a
+# loaded machine can wait past SQLite's busy timeout ("database is locked").
 TALK_CHUNK = 50
 REASONS = ("topic", "practice", "people", "career", "contribute", "other")
 # Which reasons each organisation type leans to: the motivation mix differs by type.

@@ -73,6 +73,7 @@ class ConsoleCommunity:
         self.channel = ChannelRef(PLATFORM, "general", "general")
         self.shown: dict[str, Shown] = {}
         self.message_seq = 0
+        self.someone_joined = False
         # The last message posted in each channel (author, id, text), for `:react`.
         self.last_posted: dict[str, tuple[str, str, str]] = {}
         # Where the event being handled happened; replies are shown there.
@@ -166,9 +167,12 @@ class ConsoleCommunity:
         return self.name.lower()
 
     async def actor(self) -> Actor:
-        # The first member of a console community runs it: they start as facilitator.
-        community = await self.trellis.directory.community(COMMUNITY)
-        first = await self.trellis.directory.count_members(community.id) == 0
+        # The first member of a console community runs it: they start as facilitator. Once
+        # someone has joined that question is settled, so it is not asked on every line.
+        if not self.someone_joined:
+            community = await self.trellis.directory.community(COMMUNITY)
+            self.someone_joined = await self.trellis.directory.count_members(community.id) > 0
+        first = not self.someone_joined
         return Actor(MemberRef(PLATFORM, self.member_id), self.name, platform_admin=first)
 
     async def dispatch(self, event: Event) -> None:

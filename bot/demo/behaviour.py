@@ -7,10 +7,11 @@ Members only act on buttons and forms the console actually showed them, as a per
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from bot.community import trust
 from bot.core.messages import ChoiceInput, Form, TextInput
-from bot.demo.console_driver import Driver
+from bot.demo.console_driver import Driver, Said
 from bot.demo.population import CONTAINERS, Person, partner
 
 TOPICS = ("fractions", "feedback", "transitions", "reading", "attendance", "wellbeing")
@@ -34,6 +35,11 @@ PLURAL = {
     "charity": "charities",
     "council": "councils",
 }
+# Messages submitted together: each simulated day's talk arrives as a burst, as on a busy
+# platform, so concurrent handling (one transaction for many events) gets to work. It needs
+# the core's group commit / SQLite write queue: without it, 50 concurrent transactions on a
+# loaded machine can wait past SQLite's busy timeout ("database is locked").
+TALK_CHUNK = 50
 REASONS = ("topic", "practice", "people", "career", "contribute", "other")
 # Which reasons each organisation type leans to: the motivation mix differs by type.
 LEANING = {
@@ -81,9 +87,15 @@ def fill(form: Form, person: Person, rng: random.Random) -> dict[str, str]:
     return values
 
 
-async def set_up(driver: Driver, everyone: list[Person], rng: random.Random) -> None:
+async def set_up(
+    driver: Driver,
+    everyone: list[Person],
+    rng: random.Random,
+    joined: Callable[[int], object] = lambda _: None,
+) -> None:
     """The facilitator opens the containers and schedules check-ins and the network digest;
-    then every member joins their container and answers the joining questionnaire."""
+    then every member joins their container and answers the joining questionnaire
+    (`joined` hears of each, for a progress bar)."""
     facilitator = everyone[0]
     for channel, name, purpose in CONTAINERS:
         await driver.command(facilitator, channel, f'container create {name} --purpose "{purpose}"')
@@ -94,6 +106,7 @@ async def set_up(driver: Driver, everyone: list[Person], rng: random.Random) -> 
     for person in everyone[1:]:
         await driver.command(person, person.channel, "join")
         await answer(driver, person, rng, always=True)
+        joined(1)
 
 
 async def answer(
@@ -104,10 +117,13 @@ async def answer(
     shown = driver.shown(person)
     if shown is None:
         return
-    fresh = {
-        action: [v for v in values if (person.name, action, v) not in driver.seen]
-        for action, values in shown.actions.items()
-    }
+    # Only what was shown since the last look: the lists only grow, and rereading every
+    # button ever shown on every step made each step slower than the last.
+    fresh: dict[str, list[str]] = {}
+    for action, values in shown.actions.items():
+        start = driver.looked.get((person.name, action), 0)
+        fresh[action] = [v for v in values[start:] if (person.name, action, v) not in driver.seen]
+        driver.looked[(person.name, action)] = len(values)
     driver.seen.update((person.name, a, v) for a, values in fresh.items() for v in values)
     if not always and rng.random() > person.diligence:
         return
@@ -144,26 +160,37 @@ async def rate_pulses(
 
 
 async def talk(
-    driver: Driver, everyone: list[Person], days: int, bias: float, rng: random.Random
+    driver: Driver,
+    everyone: list[Person],
+    days: int,
+    bias: float,
+    rng: random.Random,
+    chunk: int = TALK_CHUNK,
 ) -> None:
     """A few days of talk and learning: each member speaks about chattiness * days / 7 times,
-    answering someone; some capture a learning and share how a practice went."""
+    answering someone; some capture a learning and share how a practice went.
+
+    The talk is decided first (the same random draws, in the same order, as one seed
+    demands), then posted `chunk` messages at a time concurrently; the commands follow."""
+    said: list[Said] = []
+    commands: list[tuple[Person, str]] = []
     for person in everyone:
         for _ in range(talks(person.chattiness * days / 7, rng)):
             other = partner(person, everyone, bias, rng)
             channel = person.channel if other and other.channel == person.channel else "general"
-            await driver.say(person, channel, sentence(rng, SAID), other)
+            said.append((person, channel, sentence(rng, SAID), other))
         if rng.random() < 0.1 * days / 7:
             text, outcome = rng.choice(LEARNED)
             topic = rng.choice(TOPICS)
-            await driver.command(person, person.channel, f'learned "{text.format(t=topic)}"')
-            await driver.command(
-                person, person.channel, f'share "{text.format(t=topic)}" --outcome {outcome}'
-            )
+            commands.append((person, f'learned "{text.format(t=topic)}"'))
+            commands.append((person, f'share "{text.format(t=topic)}" --outcome {outcome}'))
         if rng.random() < 0.03 * days / 7:
             kind = rng.choice(("offer", "need"))
             what = f"{'Coaching on' if kind == 'offer' else 'Ideas for'} {rng.choice(TOPICS)}"
-            await driver.command(person, person.channel, f'{kind} "{what}"')
+            commands.append((person, f'{kind} "{what}"'))
+    await driver.say_all(said, chunk)
+    for person, text in commands:
+        await driver.command(person, person.channel, text)
 
 
 def talks(mean: float, rng: random.Random) -> int:

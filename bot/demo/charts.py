@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from bot.network.graph import InteractionGraph
 
 COLOURS = {"school": "#1b9e77", "university": "#d95f02", "charity": "#7570b3", "council": "#e7298a"}
+SPRING_LIMIT = 500  # members from which networkx's spring layout needs scipy
 # Fixed metadata keeps the files byte-identical for the same seed.
 METADATA = {"Software": None}
 
@@ -42,7 +43,14 @@ def trust_trend(weeks: Sequence[str], means: Sequence[float | None], path: Path)
 def network_map(graph: InteractionGraph, seed: int, path: Path) -> Path:
     figure, axes = plt.subplots(figsize=(7, 7))
     ties = graph.undirected
-    layout = nx.spring_layout(ties, seed=seed, weight="weight")
+    if len(ties) < SPRING_LIMIT:
+        layout = nx.spring_layout(ties, seed=seed, weight="weight")
+    else:
+        # networkx lays out 500+ nodes with scipy, which Trellis does not depend on; a large
+        # network's force layout is a hairball anyway. A circle ordered by organisation type
+        # shows the same thing: ties within a type are short chords, across types long ones.
+        order = sorted(ties.nodes, key=lambda n: (graph.organisation_type(n) or "~", n))
+        layout = nx.circular_layout(order)
     colours = [COLOURS.get(graph.organisation_type(n) or "", "#999999") for n in ties.nodes]
     nx.draw_networkx_edges(ties, layout, ax=axes, alpha=0.25)
     nx.draw_networkx_nodes(ties, layout, ax=axes, node_color=colours, node_size=60)

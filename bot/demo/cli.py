@@ -78,3 +78,6 @@ def run(args: argparse.Namespace) -> int:
     except OSError as problem:
         print(f"trellis: cannot write to {args.out}: {problem.strerror}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # a long run stopped with Ctrl-C: its temporary files are gone
+        print("\ntrellis: demo stopped", file=sys.stderr)
+        return 130

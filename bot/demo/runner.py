@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +24,7 @@ from bot.community import trust
 from bot.config import load_settings
 from bot.core.ports import SimulatedClock
 from bot.demo import analysis, charts
-from bot.demo.behaviour import REASONS, answer, set_up, talk
+from bot.demo.behaviour import REASONS, TALK_CHUNK, answer, set_up, talk
 from bot.demo.console_driver import DemoConsole, Driver, Post
 from bot.demo.population import TYPES, Options, people
 from bot.storage.demo_repository import DemoRepository
@@ -35,15 +36,16 @@ STEPS = (2, 2, 3)
 
 
 @contextmanager
-def progress(total: int, enabled: bool) -> Iterator[object]:
-    """A tqdm bar on stderr for long runs; nothing (and no tqdm import) when disabled."""
+def progress(total: int, enabled: bool, unit: str, desc: str) -> Iterator[Callable[[int], object]]:
+    """A tqdm bar on stderr for long runs, as a function moving it on; a no-op (and no tqdm
+    import) when disabled."""
     if not enabled:
-        yield None
+        yield lambda _: None
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, unit="day", desc="simulating", file=sys.stderr) as bar:
-        yield bar
+    with tqdm(total=total, unit=unit, desc=desc, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def scratch() -> str | None:
@@ -53,12 +55,52 @@ def scratch() -> str | None:
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
 
 
-def is_digest(post: Post) -> bool:
-    return post.channel == "general" and post.text.startswith("*Learning exchange")
+LIST_KEPT = 10  # items of a digest's list printed; the rest are counted
+PART = re.compile(r"^· Part (\d+) of (\d+)$")
+
+
+def digests(posts: list[Post]) -> list[str]:
+    """The network digests among `posts`, each with the parts a long digest was split into
+    (they follow it in #general, marked "Part i of n"), printed as one text."""
+    found: list[list[str]] = []
+    expected = 0  # parts still to come for the digest being read
+    for post in posts:
+        if post.channel != "general":
+            continue
+        if post.text.startswith("*Learning exchange"):
+            found.append([])
+        elif not expected:
+            continue
+        marker = PART.match(post.lines[-1]) if post.lines else None
+        found[-1] += post.lines[:-1] if marker else post.lines
+        expected = int(marker.group(2)) - int(marker.group(1)) if marker else 0
+    return ["\n".join(summarised(lines)) for lines in found]
+
+
+def summarised(lines: list[str], keep: int = LIST_KEPT) -> list[str]:
+    """Long lists (a learning per line, for a big network) cut to their first `keep` items
+    and a count: a thousand members' digest stays readable; the transcript has it all."""
+    result: list[str] = []
+    run = 0
+    for line in lines:
+        if line.startswith("• "):
+            run += 1
+            if run <= keep:
+                result.append(line)
+            continue
+        result += [f"… and {run - keep} more (in the transcript)"] if run > keep else []
+        run = 0
+        result.append(line)
+    return result + ([f"… and {run - keep} more (in the transcript)"] if run > keep else [])
 
 
 async def run_demo(
-    options: Options, out_dir: Path, out: TextIO = sys.stdout, *, show_progress: bool = False
+    options: Options,
+    out_dir: Path,
+    out: TextIO = sys.stdout,
+    *,
+    show_progress: bool = False,
+    talk_chunk: int = TALK_CHUNK,
 ) -> int:
     rng = random.Random(options.seed)
     everyone = people(options, rng)
@@ -76,23 +118,22 @@ async def run_demo(
                 f"({', '.join(TYPES)}), {options.weeks} weeks from {START:%a %d %b %Y}, "
                 f"seed {options.seed}, same-type bias {options.same_type_bias:.2f}\n\n"
             )
-            await set_up(driver, everyone, rng)
+            with progress(len(everyone), show_progress, "member", "joining") as joined:
+                await set_up(driver, everyone, rng, joined)
             trust_by_week: list[float | None] = []
             repository = DemoRepository(trellis.db)
-            with progress(options.weeks * 7, show_progress) as bar:
+            with progress(options.weeks * 7, show_progress, "day", "simulating") as simulated:
                 for week in range(options.weeks):
                     seen_posts = len(console.posts)
                     for days in STEPS:
-                        await talk(driver, everyone, days, options.same_type_bias, rng)
+                        await talk(driver, everyone, days, options.same_type_bias, rng, talk_chunk)
                         await driver.line(f":advance {days}d")
                         for person in everyone:
                             await answer(driver, person, rng)
-                        if bar is not None:
-                            bar.update(days)  # type: ignore[attr-defined]
-                    digests = [p for p in console.posts[seen_posts:] if is_digest(p)]
+                        simulated(days)
                     out.write(f"=== Week {week + 1}: the network digest in #general ===\n")
-                    for post in digests or [Post("general", ("(no digest posted)",))]:
-                        out.write(post.text + "\n")
+                    for text in digests(console.posts[seen_posts:]) or ["(no digest posted)"]:
+                        out.write(text + "\n")
                     out.write("\n")
                     trust_by_week.append(await weekly_trust(repository, clock.now()))
             community = await trellis.directory.community(COMMUNITY)
@@ -112,8 +153,7 @@ async def weekly_trust(repository: DemoRepository, now: datetime) -> float | Non
     reverse = {item.code: item.reverse for item in trust.items()}
     week = [
         trust.scored(score, reverse.get(item, False))
-        for at, item, score in await repository.trust_scores()
-        if at > now - timedelta(7)
+        for item, score in await repository.trust_scores(since=now - timedelta(7))
     ]
     return sum(week) / len(week) if week else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.network.graph import Interaction, MemberProfile
@@ -51,19 +52,26 @@ class DemoRepository:
                 select(Activity)
                 .where(Activity.community_id == community_id)
                 .where(col(Activity.other_member_id).is_not(None))
-                .order_by(col(Activity.at), col(Activity.id))
+                # Not by id alone: messages handled concurrently are stored in any order,
+                # and one seed must draw one network map.
+                .order_by(
+                    col(Activity.at),
+                    col(Activity.member_id),
+                    col(Activity.other_member_id),
+                    col(Activity.id),
+                )
             )
             return [Interaction(a.member_id, a.other_member_id or 0, "message", a.at) for a in rows]
 
-    async def trust_scores(self) -> list[tuple[datetime, str, int]]:
-        """Every pulse rating with its time (the demo's database holds one community)."""
+    async def trust_scores(self, since: datetime) -> list[tuple[str, int]]:
+        """Pulse ratings given after `since` (the demo's database holds one community)."""
         async with self.db.read() as session:
             rows = await session.exec(
-                select(TrustAnswer)
-                .where(TrustAnswer.item != "improve")
+                select(TrustAnswer.item, TrustAnswer.score)
+                .where(TrustAnswer.item != "improve", col(TrustAnswer.at) > since)
                 .order_by(col(TrustAnswer.at), col(TrustAnswer.id))
             )
-            return [(a.at, a.item, a.score) for a in rows]
+            return [(item, score) for item, score in rows]
 
     async def latest_motivations(self) -> list[Motivation]:
         async with self.db.session() as session:
@@ -83,6 +91,8 @@ class DemoRepository:
     async def learning_count(self, community_id: int) -> int:
         async with self.db.read() as session:
             rows = await session.exec(
-                select(Learning.id).where(Learning.community_id == community_id)
+                select(func.count())
+                .select_from(Learning)
+                .where(Learning.community_id == community_id)
             )
-            return len(list(rows))
+            return int(rows.one())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
@@ -233,8 +233,11 @@ class DirectoryRepository:
 
     async def count_members(self, community_id: int) -> int:
         async with self.db.read() as session:
-            rows = await session.exec(select(Member.id).where(Member.community_id == community_id))
-            return len(rows.all())
+            # COUNT in the database: loading every id made each call O(members).
+            rows = await session.exec(
+                select(func.count()).select_from(Member).where(Member.community_id == community_id)
+            )
+            return int(rows.one())
 
     @staticmethod
     def _community_query(ref: CommunityRef) -> Any:

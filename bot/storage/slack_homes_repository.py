@@ -45,9 +45,7 @@ class SlackHomeRepository:
                 .values(view_hash=view_hash, published_at=now)
             )
 
-    async def swap(
-        self, team: str, user: str, old: str, new: str, now: datetime | None
-    ) -> bool:
+    async def swap(self, team: str, user: str, old: str, new: str, now: datetime | None) -> bool:
         """Replace hash `old` by `new`, only if `old` is still stored: True for exactly one
         of several processes that found the same change, which then publishes it. `now`
         None keeps the time published (undoing a swap whose publish failed)."""

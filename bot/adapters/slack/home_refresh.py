@@ -107,7 +107,9 @@ class HomeRefresher:
         # A change from here on starts the next burst.
         dirty, self.dirty, self.burst = self.dirty, set(), False
         teams = await self.homes.teams()
-        for team in teams if None in dirty else sorted(t for t in dirty if t is not None and t in teams):
+        if None not in dirty:
+            teams = [team for team in teams if team in dirty]
+        for team in teams:
             for user, stored in await self.homes.homes(team):
                 await self.refresh_one(team, user, stored)
 

@@ -218,8 +218,8 @@ class SlackAdapter:
         self.homes.changed()
 
     async def daily_homes(self, payload: dict[str, Any], due_at: datetime) -> None:
-        """Pauses run out with no event: a daily pass shows it."""
-        self.homes.changed()
+        """Pauses run out with no event: a daily pass shows it. The refresh itself is the
+        one after every scheduled run (`after_scheduled`), once this run has committed."""
         await self.plan_daily(due_at)
 
     async def plan_daily(self, after: datetime) -> None:

@@ -19,13 +19,13 @@ class SlackHomeRepository:
 
     async def teams(self) -> list[str]:
         """Workspaces where at least one member has a Home."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             query = select(SlackHome.team).distinct().order_by(col(SlackHome.team))
             return list((await session.exec(query)).all())
 
     async def homes(self, team: str) -> list[tuple[str, str]]:
         """(user, hash of the view last published) of every Home in `team`."""
-        async with self.db.session() as session:
+        async with self.db.read() as session:
             query = (
                 select(SlackHome.user, SlackHome.view_hash)
                 .where(SlackHome.team == team)

@@ -4,7 +4,12 @@ A job queues its messages in the outbox and plans its next run; the runner wraps
 and the record that the run is done, in one database transaction. A crash or a fault at any
 step leaves no trace, and the run is simply taken again once its lease ends: never posted
 twice, never skipped. The record comes first in that transaction and only counts while this
-worker still holds the claim, so a worker whose lease was taken over changes nothing."""
+worker still holds the claim, so a worker whose lease was taken over changes nothing.
+
+A kind named "<platform>.…" (`slack.homes.daily`) is run by that platform's adapter. A
+process where that adapter does not run (console only, or another platform) never claims
+it: it stays due for a process that has it, instead of failing with "no job" whichever
+process looks first."""
 
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ Job = Callable[[dict[str, Any], datetime], Awaitable[None]]
 LEASE = timedelta(minutes=5)
 # A run still failing this long after it fell due is recorded as failed and retried no more.
 GIVE_UP_AFTER = timedelta(hours=24)
+# Platforms whose adapters register scheduled kinds of their own, named "<platform>.…".
+PLATFORMS = ("slack", "discord")
 
 
 class TakenOver(Exception):
@@ -43,6 +50,11 @@ class Scheduler:
     def job(self, kind: str, handler: Job) -> None:
         self.jobs[kind] = handler
 
+    def elsewhere(self) -> list[str]:
+        """Prefixes of kinds for platforms not running here: left to other processes."""
+        here = {kind.split(".", 1)[0] for kind in self.jobs}
+        return [f"{platform}." for platform in PLATFORMS if platform not in here]
+
     async def plan(
         self, run_key: str, kind: str, due_at: datetime, payload: dict[str, Any]
     ) -> bool:
@@ -51,7 +63,10 @@ class Scheduler:
     async def run_due(self) -> int:
         """Run everything due now; returns how many runs were done."""
         done = 0
-        while runs := await self.schedule.claim_due(self.clock.now(), self.worker, LEASE):
+        leave = self.elsewhere()
+        while runs := await self.schedule.claim_due(
+            self.clock.now(), self.worker, LEASE, leave=leave
+        ):
             for run in runs:
                 if await self._run(run):
                     for hook in self.after_each:
@@ -88,7 +103,8 @@ class Scheduler:
         """Move a simulated clock forward, running everything due in between, in order."""
         target = clock.now() + by
         done = 0
-        while (due := await self.schedule.next_due_at()) is not None and due <= target:
+        leave = self.elsewhere()
+        while (due := await self.schedule.next_due_at(leave)) is not None and due <= target:
             clock.set(max(due, clock.now()))
             done += await self.run_due()
         clock.set(target)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import ColumnElement, func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, select
@@ -554,6 +555,10 @@ class OutboxRepository:
             return bool(result.rowcount)
 
 
+def left_alone(prefixes: Sequence[str]) -> list[ColumnElement[bool]]:
+    return [~col(ScheduledRun.kind).startswith(p, autoescape=True) for p in prefixes]
+
+
 class ScheduleRepository:
     """Due runs as rows: planned once per key, claimed by exactly one worker."""
 
@@ -574,24 +579,31 @@ class ScheduleRepository:
                 },
             )
 
-    async def next_due_at(self) -> datetime | None:
+    async def next_due_at(self, leave: Sequence[str] = ()) -> datetime | None:
         async with self.db.read() as session:
             statement = (
                 select(ScheduledRun.due_at)
-                .where(ScheduledRun.status == "due")
+                .where(ScheduledRun.status == "due", *left_alone(leave))
                 .order_by(col(ScheduledRun.due_at))
                 .limit(1)
             )
             return (await session.exec(statement)).first()
 
     async def claim_due(
-        self, now: datetime, worker: str, lease: timedelta, limit: int = 50
+        self,
+        now: datetime,
+        worker: str,
+        lease: timedelta,
+        limit: int = 50,
+        leave: Sequence[str] = (),
     ) -> list[ScheduledRun]:
-        """Claim runs that are due (or whose lease expired); each goes to one worker only."""
+        """Claim runs that are due (or whose lease expired); each goes to one worker only.
+        Kinds starting with a prefix in `leave` are left for other workers."""
         async with self.db.session() as session:
             statement = (
                 select(ScheduledRun)
                 .where(
+                    *left_alone(leave),
                     col(ScheduledRun.due_at) <= now,
                     (col(ScheduledRun.status) == "due")
                     | (

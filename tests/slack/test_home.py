@@ -4,6 +4,7 @@ pause/resume buttons; a facilitator's Home adds their containers' status."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from tests.slack.care import (
@@ -186,6 +187,31 @@ async def test_a_pause_running_out_is_shown_without_the_member_doing_anything(
     assert views and "paused until" not in text(views[-1]) and button(views[-1], "home.pause")
 
 
+class MemoryHomes:
+    """The Homes store in a dict, to watch the refresher's coalescing on its own."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], str] = {}
+
+    async def teams(self) -> list[str]:
+        return sorted({team for team, _ in self.rows})
+
+    async def homes(self, team: str) -> list[tuple[str, str]]:
+        return sorted((u, h) for (t, u), h in self.rows.items() if t == team)
+
+    async def published(self, team: str, user: str, view_hash: str, now: datetime) -> None:
+        self.rows[(team, user)] = view_hash
+
+    async def swap(self, team: str, user: str, old: str, new: str, now: datetime | None) -> bool:
+        if self.rows.get((team, user)) != old:
+            return False
+        self.rows[(team, user)] = new
+        return True
+
+    async def forget(self, team: str) -> None:
+        self.rows = {key: h for key, h in self.rows.items() if key[0] != team}
+
+
 async def test_changes_in_a_burst_are_published_once_per_member() -> None:
     from bot.adapters.slack.home_refresh import HomeRefresher
 
@@ -204,15 +230,21 @@ async def test_changes_in_a_burst_are_published_once_per_member() -> None:
         await release.wait()
 
     homes = HomeRefresher(
-        render, publish, settle, lambda work: tasks.append(asyncio.ensure_future(work))
+        MemoryHomes(),
+        render,
+        publish,
+        settle,
+        lambda work: tasks.append(asyncio.ensure_future(work)),
+        lambda: datetime(2026, 3, 2, tzinfo=UTC),
     )
-    await homes.publish("T1", "U1", force=True)
-    await homes.publish("T1", "U2", force=True)
+    await homes.opened("T1", "U1")
+    await homes.opened("T1", "U2")
     sent.clear()
     for step in ("v2", "v3", "v4"):  # three changes, close together
         contents["U1"] = step
         homes.changed("T1")
     homes.changed()  # and a scheduled run
+    homes.changed("T2")  # and a workspace where nobody has a Home
     assert len(tasks) == 1
     release.set()
     await asyncio.gather(*tasks)

@@ -8,6 +8,7 @@ be shown on the modal itself.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import re
 from collections import OrderedDict
@@ -40,6 +41,7 @@ from bot.core import codec
 from bot.core.events import Event, FormSubmitted, MessagePosted, ReactionAdded
 from bot.core.messages import Form, Message, Outgoing, Reply
 from bot.storage.outbox_give_up_repository import OutboxGiveUpRepository
+from bot.storage.slack_homes_repository import SlackHomeRepository
 from bot.storage.slack_installations_repository import SlackInstallationRepository
 
 log = logging.getLogger(__name__)
@@ -92,7 +94,12 @@ class SlackAdapter:
         )
         self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
         self.homes = HomeRefresher(
-            self.render_home, self.sender.publish_home, self.sender.pacer.sleep, self.spawn
+            SlackHomeRepository(trellis.db),
+            self.render_home,
+            self.sender.publish_home,
+            self.sender.pacer.sleep,
+            self.spawn,
+            trellis.clock.now,
         )
         self.daily_planned = False
         self.reacted: OrderedDict[tuple[str, str, str], dict[str, Any] | None] = OrderedDict()
@@ -162,7 +169,9 @@ class SlackAdapter:
                 if self.inflight == 0:
                     self.settled.set()
 
-        task = asyncio.ensure_future(run())
+        # A fresh context: work spawned inside a scheduled run's transaction must not
+        # carry that transaction (the database's ambient session) past its end.
+        task = asyncio.get_running_loop().create_task(run(), context=contextvars.Context())
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
@@ -209,8 +218,8 @@ class SlackAdapter:
         self.homes.changed()
 
     async def daily_homes(self, payload: dict[str, Any], due_at: datetime) -> None:
-        """Pauses run out with no event: a daily pass shows it."""
-        self.homes.changed()
+        """Pauses run out with no event: a daily pass shows it. The refresh itself is the
+        one after every scheduled run (`after_scheduled`), once this run has committed."""
         await self.plan_daily(due_at)
 
     async def plan_daily(self, after: datetime) -> None:
@@ -283,7 +292,7 @@ class SlackAdapter:
             if event.get("tab", "home") != "home":
                 return
             team = translate.team_of(body)
-            await self.homes.publish(team, event["user"], force=True)
+            await self.homes.opened(team, event["user"])
             if not self.daily_planned:
                 self.daily_planned = True
                 await self.plan_daily(self.trellis.clock.now())
@@ -311,7 +320,7 @@ class SlackAdapter:
         is given up (and listed by `/trellis outbox failed`), not retried for a day."""
         if self.oauth is None:  # with OAuth the installation is gone, and a reinstall is new
             self.sender.stop(team, reason)
-        self.homes.forget(team)
+        await self.homes.forget(team)
         community = await self.trellis.directory.community(translate.community(team))
         keys = await OutboxGiveUpRepository(self.trellis.db).give_up_pending(
             community.id, f"{reason} from this workspace"

@@ -8,16 +8,20 @@ arrive together are coalesced (a short settle, then one pass: one publish per me
 burst), and `views.publish` goes through the pacer like every other call. Pauses end with
 no event at all, so a daily scheduled pass catches those.
 
-Which members have a Home is remembered in memory (the ones who opened it since start).
+Which members have a Home, and a hash of what theirs shows, is kept in the database
+(`SlackHomeRepository`): after a restart, or from any of several processes, a changed Home
+is published and an unchanged one is not. Of several processes that find the same change,
+the one that swaps the stored hash publishes it; the others leave it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from bot.adapters.slack.pacing import SendFailed, Sleep
 from bot.adapters.slack.render import SlackBlock
@@ -31,54 +35,86 @@ DAILY_AT = time(0, 5)
 Render = Callable[[str, str], Awaitable[SlackBlock]]
 Publish = Callable[[str, str, SlackBlock], Awaitable[None]]
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
+Now = Callable[[], datetime]
+
+
+class Homes(Protocol):
+    """Where Homes are remembered (`bot.storage.slack_homes_repository` in production)."""
+
+    async def teams(self) -> list[str]: ...
+
+    async def homes(self, team: str) -> list[tuple[str, str]]: ...
+
+    async def published(self, team: str, user: str, view_hash: str, now: datetime) -> None: ...
+
+    async def swap(
+        self, team: str, user: str, old: str, new: str, now: datetime | None
+    ) -> bool: ...
+
+    async def forget(self, team: str) -> None: ...
+
+
+def view_hash(view: SlackBlock) -> str:
+    return hashlib.sha256(json.dumps(view, sort_keys=True).encode()).hexdigest()
 
 
 class HomeRefresher:
-    def __init__(self, render: Render, publish: Publish, sleep: Sleep, spawn: Spawn) -> None:
+    def __init__(
+        self, homes: Homes, render: Render, publish: Publish, sleep: Sleep, spawn: Spawn, now: Now
+    ) -> None:
+        self.homes = homes
         self.render = render
         self.send = publish
         self.sleep = sleep
         self.spawn = spawn
-        # (team, user) -> the Home last published to them, as JSON.
-        self.views: dict[tuple[str, str], str] = {}
-        self.pending: set[str] = set()
+        self.now = now
+        # Workspaces changed since the current burst began (None: all of them).
+        self.dirty: set[str | None] = set()
+        self.burst = False
 
-    def has_home(self, team: str, user: str) -> bool:
-        return (team, user) in self.views
-
-    def teams(self) -> set[str]:
-        return {team for team, _ in self.views}
-
-    async def publish(self, team: str, user: str, *, force: bool = False) -> None:
-        """Publish this member's Home; unless forced, only when it changed."""
+    async def opened(self, team: str, user: str) -> None:
+        """The member opened their Home: publish it (Slack may show an old one) and
+        remember that they have one."""
         view = await self.render(team, user)
-        text = json.dumps(view, sort_keys=True)
-        if not force and self.views.get((team, user)) == text:
-            return
         try:
             await self.send(team, user, view)
         except SendFailed as problem:
             log.warning("could not publish the Home of %s: %s", user, problem)
             return
-        self.views[(team, user)] = text
+        await self.homes.published(team, user, view_hash(view), self.now())
+
+    async def refresh_one(self, team: str, user: str, stored: str) -> None:
+        """Publish this member's Home if it differs from the one stored as published."""
+        view = await self.render(team, user)
+        new = view_hash(view)
+        if new == stored or not await self.homes.swap(team, user, stored, new, self.now()):
+            return  # unchanged, or another process is publishing this very change
+        try:
+            await self.send(team, user, view)
+        except SendFailed as problem:
+            log.warning("could not publish the Home of %s: %s", user, problem)
+            await self.homes.swap(team, user, new, stored, None)  # so a later pass retries
 
     def changed(self, team: str | None = None) -> None:
         """Something in `team` (every workspace when None) may show differently now."""
-        for each in [team] if team is not None else sorted(self.teams()):
-            if each in self.pending or each not in self.teams():
-                continue
-            self.pending.add(each)
-            self.spawn(self.refresh(each))
+        self.dirty.add(team)
+        if not self.burst:
+            self.burst = True
+            self.spawn(self.refresh())
 
-    async def refresh(self, team: str) -> None:
+    async def refresh(self) -> None:
         await self.sleep(SETTLE)
-        self.pending.discard(team)  # a change from here on starts the next burst
-        for seen_team, user in sorted(self.views):
-            if seen_team == team:
-                await self.publish(team, user)
+        # A change from here on starts the next burst.
+        dirty, self.dirty, self.burst = self.dirty, set(), False
+        teams = await self.homes.teams()
+        if None not in dirty:
+            teams = [team for team in teams if team in dirty]
+        for team in teams:
+            for user, stored in await self.homes.homes(team):
+                await self.refresh_one(team, user, stored)
 
-    def forget(self, team: str) -> None:
-        self.views = {key: view for key, view in self.views.items() if key[0] != team}
+    async def forget(self, team: str) -> None:
+        await self.homes.forget(team)
 
 
 def next_daily(now: datetime) -> datetime:

@@ -5,6 +5,7 @@ from bot.storage.models import checkins as checkins
 from bot.storage.models import discord_channels as discord_channels
 from bot.storage.models import exchange as exchange
 from bot.storage.models import health as health
+from bot.storage.models import slack_homes as slack_homes
 from bot.storage.models import slack_installations as slack_installations
 from bot.storage.models import subgroups as subgroups
 from bot.storage.models.containers import (

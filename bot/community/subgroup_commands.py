@@ -8,10 +8,9 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.community import subgroup_messages as say
-from bot.community import trust
+from bot.community import subgroup_spaces, trust
 from bot.community.circle import dm
 from bot.community.containers import ContainerService
-from bot.community import subgroup_spaces
 from bot.community.subgroup_rounds import PERIODS, NotFormed, SubgroupService
 from bot.community.subgroup_spaces import SubgroupSpaces
 from bot.core.commands import CommandSpec, OptionSpec

@@ -4,8 +4,10 @@ seat is set aside and only facilitators hear of it; being added back undoes it."
 from __future__ import annotations
 
 from bot.adapters.memory import MemoryCommunity
+from bot.app import Trellis
 from bot.core.events import MemberJoined, MemberLeft
 from bot.core.messages import ToGroup, ToMember
+from bot.core.ports import SimulatedClock
 from tests.community.helpers import Network
 from tests.community.test_subgroup_lifecycle import rate_group
 
@@ -142,3 +144,18 @@ async def test_a_member_who_left_the_space_is_out_of_its_trust_aggregate(
     for name in [m.external_id for m in pod.members]:
         await rate_group(network, name, subgroup, 4)
     assert not [d for d in network.dms("ana") if "Microclimate" in d.text]
+
+
+async def test_a_leave_and_a_return_are_recorded_once_on_every_database(
+    trellis_any_db: Trellis, clock: SimulatedClock
+) -> None:
+    community = MemoryCommunity(trellis_any_db)
+    network = Network(trellis_any_db, community, clock)
+    space = await trio(network, community)
+    for joined in (False, False, True, True):  # each event replayed once
+        await in_space(community, "ben", space, joined=joined)
+    notes = [d.text for d in network.dms("ana") if "the space of pod 1" in d.text]
+    assert [n.split(" (")[0] for n in notes] == [
+        "ben left the space of pod 1",
+        "ben is back in the space of pod 1",
+    ]

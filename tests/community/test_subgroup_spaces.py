@@ -159,3 +159,38 @@ async def test_a_leave_and_a_return_are_recorded_once_on_every_database(
         "ben left the space of pod 1",
         "ben is back in the space of pod 1",
     ]
+
+
+async def test_answers_of_a_member_who_left_do_not_move_the_pods_trust_mean(
+    network: Network, community: MemoryCommunity
+) -> None:
+    from tests.community.test_pulses import rate_all
+
+    members = ["ben", "cai", "dee", "eve", "fay", "gus"]
+    await network.container_with(members)
+    await network.advance(days=14, minutes=1)
+    await rate_all(network, 1, dict.fromkeys(members, 6))
+    await network.advance(days=3)
+    await network.run("subgroups configure --size 4 --every week", by="ana")
+    await network.run("subgroups form", by="ana")
+    pod = next(
+        d.target
+        for d in community.delivered
+        if isinstance(d.target, ToGroup) and len(d.target.members) == 4
+    )
+    names = [m.external_id for m in pod.members]
+    await in_space(community, names[0], pod.name, joined=False)
+    await network.advance(days=7)
+    items = [d for d in network.dms(names[1]) if "Looking back on this round" in d.text]
+    subgroup = next(
+        o.value
+        for block in items[0].message.blocks
+        if hasattr(block, "options")
+        for o in block.options  # type: ignore[attr-defined]
+    ).split(":")[0]
+    # The three still in the pod trust it as much as the container (6 of 7); a low answer
+    # from the one who left (a stale button) would pull the mean below it, and is not counted.
+    await rate_group(network, names[0], subgroup, 1)
+    for name in names[1:]:
+        await rate_group(network, name, subgroup, 6)
+    assert not [d for d in network.dms("ana") if "Microclimate" in d.text]

@@ -8,10 +8,11 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.community import subgroup_messages as say
-from bot.community import trust
+from bot.community import subgroup_spaces, trust
 from bot.community.circle import dm
 from bot.community.containers import ContainerService
 from bot.community.subgroup_rounds import PERIODS, NotFormed, SubgroupService
+from bot.community.subgroup_spaces import SubgroupSpaces
 from bot.core.commands import CommandSpec, OptionSpec
 from bot.core.context import Context
 from bot.core.directory import CommunityInfo, MemberInfo
@@ -79,6 +80,8 @@ class SubgroupCommands:
         self.containers = containers
         # Told when members say their subgroup met (the interaction graph records it).
         self.meeting_hooks: list[MeetingHook] = []
+        # Members leaving or rejoining a subgroup's own space (not the container's channel).
+        self.spaces = SubgroupSpaces(service)
 
     async def configure(self, ctx: Context[CommandInvoked], args: Args) -> list[Outgoing]:
         container = await self.containers.in_channel(ctx.community, ctx.event.channel)
@@ -299,3 +302,4 @@ def register(registry: Registry, commands: SubgroupCommands) -> None:
     registry.action(say.TRUST_ACTION, commands.trust_answer)
     registry.action(say.OPT_IN_ACTION, commands.opt_in_button)
     registry.listen(MessagePosted, commands.posted)
+    subgroup_spaces.register(registry, commands.spaces)

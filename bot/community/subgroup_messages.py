@@ -190,3 +190,21 @@ def microclimate(
             ),
         )
     )
+
+
+def space_note(
+    who: str, group_number: int, group: str, container: str, remain: int, back: bool
+) -> Message:
+    """For facilitators only: a member left (or came back to) their subgroup's space."""
+    members = f"{remain} member{'' if remain == 1 else 's'}"
+    if back:
+        text = f"{who} is back in the space of pod {group_number} ({group}); {members} now."
+        why = f"Subgroups of {container}: they get this pod's prompts again this round."
+    else:
+        text = f"{who} left the space of pod {group_number} ({group}); {members} remain."
+        why = (
+            f"Subgroups of {container}: they get no more of this pod's prompts, and its trust "
+            "aggregate leaves them out, for the rest of the round. Adding them back undoes it; "
+            "nobody else was told."
+        )
+    return Message((Text(text), ContextLine(why)))

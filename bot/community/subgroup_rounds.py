@@ -401,10 +401,12 @@ class SubgroupService:
         if container is None:
             return
         active = [s for s in seats if s.left_at is None]
+        seated = {s.member_id for s in active}
         reverse = {i.code: i.reverse for i in trust.items(community.locale, "subgroup_items")}
         by_member: dict[int, list[int]] = {}
         for answer in await self.repo.trust_answers(subgroup_id):
-            if answer.item in reverse:
+            # Who left the group (or its space) this round is no longer part of its aggregate.
+            if answer.item in reverse and answer.member_id in seated:
                 scored = trust.scored(answer.score, reverse[answer.item])
                 by_member.setdefault(answer.member_id, []).append(scored)
         complete = [v for v in by_member.values() if len(v) == len(reverse)]

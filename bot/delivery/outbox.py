@@ -98,9 +98,16 @@ class Outbox:
 
     async def drain(self, limit: int = 500) -> int:
         """Deliver what is due; returns how many were sent."""
-        for message_id, record in list(self.unrecorded.items()):
-            await record()
-            del self.unrecorded[message_id]
+        for message_id in list(self.unrecorded):
+            # Taken before awaiting: two drains running at once record each message once.
+            record = self.unrecorded.pop(message_id, None)
+            if record is None:
+                continue
+            try:
+                await record()
+            except BaseException:
+                self.unrecorded[message_id] = record  # still unrecorded: the next drain tries
+                raise
         sent = 0
         for row in await self.repository.due(limit):
             assert row.id is not None
@@ -166,9 +173,13 @@ class Outbox:
                 for hook in self.space_hooks:
                     await hook(community, target.name, space)
 
-        self.unrecorded[row.id] = record
-        await record()
-        del self.unrecorded[row.id]
+        try:
+            await record()
+        except BaseException:
+            # Kept only once recording failed: a drain running alongside must not take (and
+            # record twice) one this drain is still recording.
+            self.unrecorded[row.id] = record
+            raise
         return 1
 
     async def _failed(

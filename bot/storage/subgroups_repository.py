@@ -136,9 +136,15 @@ class SubgroupRepository:
             return (await session.exec(select(Subgroup).where(Subgroup.name == name))).first()
 
     async def group_in_space(self, space_id: str) -> Subgroup | None:
+        """The newest subgroup using this space (Slack reopens one group DM for a stable pod)."""
+
         async def load() -> Subgroup | None:
             async with self.db.read() as session:
-                statement = select(Subgroup).where(Subgroup.space_id == space_id)
+                statement = (
+                    select(Subgroup)
+                    .where(Subgroup.space_id == space_id)
+                    .order_by(col(Subgroup.id).desc())
+                )
                 return (await session.exec(statement)).first()
 
         found: Subgroup | None = await self.db.remembered(("space", space_id), load)
@@ -198,6 +204,22 @@ class SubgroupRepository:
                 seat.left_at = now
                 session.add(seat)
             return [s.subgroup_id for s in seats]
+
+    async def mark_seat(self, subgroup_id: int, member_id: int, left_at: datetime | None) -> bool:
+        """Set (a datetime) or clear (None) a seat's leave; False when nothing changed, so a
+        replayed leave or join is acted on once."""
+        async with self.db.session() as session:
+            now_left = col(SubgroupSeat.left_at).is_(None)
+            result = await session.exec(
+                update(SubgroupSeat)
+                .where(
+                    col(SubgroupSeat.subgroup_id) == subgroup_id,
+                    col(SubgroupSeat.member_id) == member_id,
+                    now_left if left_at is not None else col(SubgroupSeat.left_at).is_not(None),
+                )
+                .values(left_at=left_at)
+            )
+            return bool(result.rowcount)
 
     async def recent_seats(self, container_id: int, member_id: int, rounds: int) -> list[bool]:
         """Whether the member responded, in their latest closed rounds, newest first."""

@@ -151,7 +151,8 @@ def thread_members_update(
         events.append(
             MemberJoined(
                 community=guild,
-                actor=Actor(MemberRef(PLATFORM, user_id), name or user_id),
+                # No name given: empty, so the directory keeps the stored one (not the id).
+                actor=Actor(MemberRef(PLATFORM, user_id), name),
                 channel=thread,
                 event_id=f"thread-join:{thread.external_id}:{user_id}:{added.get('join_timestamp')}",
             )
@@ -163,7 +164,7 @@ def thread_members_update(
         events.append(
             MemberLeft(
                 community=guild,
-                actor=Actor(MemberRef(PLATFORM, user_id), user_id),
+                actor=Actor(MemberRef(PLATFORM, user_id), ""),  # a removal carries no name
                 channel=thread,
                 event_id=f"thread-leave:{thread.external_id}:{user_id}:{now:%Y%m%d%H%M}",
             )

@@ -1,7 +1,7 @@
 """command use: the per-member command rate limit, in the database
 
-Revision ID: 0011_perf
-Revises: 0010
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-23 02:50:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import bot.storage.types
 
-revision: str = "0011_perf"
-down_revision: str | None = "0010"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -90,7 +90,7 @@ def render_view(
     if container.state == "forming" and view.purpose is not None:
         blocks.append(
             ContextLine(
-                f"Forming: {len(view.agreed_by)} of {view.needed} agreements needed for the purpose."
+                f"Forming: {view.agreed} of {view.needed} agreements needed for the purpose."
                 + (
                     " Nudge members to agree, or propose a clearer wording."
                     if for_facilitator

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Row, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.directory import CommunityInfo, MemberInfo
@@ -51,7 +51,26 @@ def community_info(row: Community) -> CommunityInfo:
     )
 
 
-def member_info(row: Member, platform: str) -> MemberInfo:
+MEMBERS = Member.__table__  # type: ignore[attr-defined]
+MEMBER_INFO = [
+    MEMBERS.c[name]
+    for name in (
+        "id",
+        "community_id",
+        "platform_user_id",
+        "display_name",
+        "is_facilitator",
+        "timezone",
+        "organisation",
+        "organisation_type",
+        "topics",
+        "paused_until",
+    )
+]
+"""The member columns MemberInfo is made of."""
+
+
+def member_info(row: Member | Row[Any], platform: str) -> MemberInfo:
     assert row.id is not None
     return MemberInfo(
         id=row.id,
@@ -136,17 +155,24 @@ class DirectoryRepository:
         members = self._member_cache()
         if cached and key in members and members[key][0] == told:
             return members[key][1]
+        # The columns MemberInfo holds, not an ORM object: every command pays for this read.
         async with self.db.read() as session:
-            row = (await session.exec(self._member_query(community.id, actor.ref))).first()
-        if row is None or self._stale(row, actor, name):
+            statement = select(*MEMBER_INFO).where(
+                MEMBERS.c.community_id == community.id,
+                MEMBERS.c.platform_user_id == actor.ref.external_id,
+            )
+            found = (await session.execute(statement)).first()
+        if found is None or self._stale(found, actor, name):
             async with self.db.session() as session:
                 row = await self._store_member(session, community, actor, name)
-        info = member_info(row, community.ref.platform)
+            info = member_info(row, community.ref.platform)
+        else:
+            info = member_info(found, community.ref.platform)
         members[key] = (told, info)
         return info
 
     @staticmethod
-    def _stale(row: Member, actor: Actor, name: str) -> bool:
+    def _stale(row: Member | Row[Any], actor: Actor, name: str) -> bool:
         return (
             bool(actor.display_name and row.display_name != name)
             or bool(actor.timezone and row.timezone != actor.timezone)
@@ -429,6 +455,38 @@ class ContainerRepository:
                 .order_by(col(Member.display_name))
             )
             return [(m, cm) for m, cm in (await session.exec(statement)).all()]
+
+    async def roster(self, container_id: int) -> list[tuple[str, bool]]:
+        """Each current member's name and whether they facilitate here (a facilitator of the
+        container or of the community), by name: two columns, not whole member rows."""
+        async with self.db.read() as session:
+            statement = (
+                select(
+                    Member.display_name,
+                    (ContainerMembership.role == "facilitator") | col(Member.is_facilitator),
+                )
+                .join(ContainerMembership, col(ContainerMembership.member_id) == col(Member.id))
+                .where(
+                    ContainerMembership.container_id == container_id,
+                    col(ContainerMembership.left_at).is_(None),
+                )
+                .order_by(col(Member.display_name))
+            )
+            return [(name, bool(leads)) for name, leads in (await session.exec(statement)).all()]
+
+    async def member_counts(self, community_id: int) -> dict[int, int]:
+        """How many current members each container of a community has (one query)."""
+        async with self.db.read() as session:
+            statement = (
+                select(ContainerMembership.container_id, func.count())
+                .join(Container, col(Container.id) == col(ContainerMembership.container_id))
+                .where(
+                    Container.community_id == community_id,
+                    col(ContainerMembership.left_at).is_(None),
+                )
+                .group_by(col(ContainerMembership.container_id))
+            )
+            return {cid: int(n) for cid, n in (await session.exec(statement)).all()}
 
     async def list_for(self, community_id: int) -> list[Container]:
         async with self.db.read() as session:

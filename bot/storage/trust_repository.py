@@ -68,6 +68,29 @@ class PurposeRepository:
             )
             return list((await session.exec(statement)).all())
 
+    async def latest(self, container_id: int) -> tuple[PurposeVersion, int] | None:
+        """The newest purpose version with how many agreed to it (as `agreed_by` counts),
+        in one query: what `container show` needs, without every older version."""
+        agreed = (
+            select(func.count())
+            .select_from(PurposeAgreement)
+            .join(Member, col(PurposeAgreement.member_id) == col(Member.id))
+            .where(
+                col(PurposeAgreement.purpose_id) == col(PurposeVersion.id),
+                PurposeAgreement.comment == "",
+            )
+            .scalar_subquery()
+        )
+        async with self.db.read() as session:
+            statement = (
+                select(PurposeVersion, agreed)
+                .where(PurposeVersion.container_id == container_id)
+                .order_by(col(PurposeVersion.proposed_at).desc(), col(PurposeVersion.id).desc())
+                .limit(1)
+            )
+            row = (await session.exec(statement)).first()
+            return None if row is None else (row[0], int(row[1]))
+
     async def comments(self, purpose_id: int) -> list[tuple[str, str]]:
         async with self.db.read() as session:
             statement = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, update
+from sqlalchemy import Row, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import SQLModel, col, func, select
@@ -68,6 +68,11 @@ MEMBER_INFO = [
     )
 ]
 """The member columns MemberInfo is made of."""
+# Built once (every command reads its member): no statement to build or key per call.
+MEMBER_INFO_QUERY = select(*MEMBER_INFO).where(
+    MEMBERS.c.community_id == bindparam("community"),
+    MEMBERS.c.platform_user_id == bindparam("user"),
+)
 
 
 def member_info(row: Member | Row[Any], platform: str) -> MemberInfo:
@@ -157,11 +162,9 @@ class DirectoryRepository:
             return members[key][1]
         # The columns MemberInfo holds, not an ORM object: every command pays for this read.
         async with self.db.read() as session:
-            statement = select(*MEMBER_INFO).where(
-                MEMBERS.c.community_id == community.id,
-                MEMBERS.c.platform_user_id == actor.ref.external_id,
-            )
-            found = (await session.execute(statement)).first()
+            connection = await session.connection()
+            params = {"community": community.id, "user": actor.ref.external_id}
+            found = (await connection.execute(MEMBER_INFO_QUERY, params)).first()
         if found is None or self._stale(found, actor, name):
             async with self.db.session() as session:
                 row = await self._store_member(session, community, actor, name)

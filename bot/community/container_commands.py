@@ -72,9 +72,9 @@ def render_view(
     ]
     if container.purpose:
         blocks.append(Text(container.purpose, style="quote"))
-    elif view.purpose is not None:
+    elif view.proposed is not None:
         blocks.append(
-            Text(f"Proposed purpose (not agreed yet): {view.purpose.text}", style="quote")
+            Text(f"Proposed purpose (not agreed yet): {view.proposed}", style="quote")
         )
     blocks.append(
         Fields(
@@ -87,7 +87,7 @@ def render_view(
             )
         )
     )
-    if container.state == "forming" and view.purpose is not None:
+    if container.state == "forming" and view.proposed is not None:
         blocks.append(
             ContextLine(
                 f"Forming: {view.agreed} of {view.needed} agreements needed for the purpose."

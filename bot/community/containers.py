@@ -28,7 +28,8 @@ class ContainerView:
     """What `/trellis container show` tells a member."""
 
     container: Container
-    purpose: PurposeVersion | None
+    proposed: str | None
+    """The newest proposed wording of the purpose."""
     agreed: int
     """How many agreed to `purpose` (without a comment)."""
     needed: int
@@ -140,7 +141,7 @@ class ContainerService:
         latest = await self.purposes.latest(container.id)
         return ContainerView(
             container=container,
-            purpose=latest[0] if latest else None,
+            proposed=latest[0] if latest else None,
             agreed=latest[1] if latest else 0,
             needed=agreement_threshold(len(roster)),
             members=tuple(name for name, _ in roster),

@@ -336,6 +336,19 @@ class EventLedgerRepository:
             return int(result.rowcount or 0)
 
 
+MEMBERSHIPS = ContainerMembership.__table__  # type: ignore[attr-defined]
+# Built once: `container show` reads it on every call.
+ROSTER = (
+    select(
+        MEMBERS.c.display_name,
+        (MEMBERSHIPS.c.role == "facilitator") | MEMBERS.c.is_facilitator,
+    )
+    .join(MEMBERSHIPS, MEMBERSHIPS.c.member_id == MEMBERS.c.id)
+    .where(MEMBERSHIPS.c.container_id == bindparam("container"), MEMBERSHIPS.c.left_at.is_(None))
+    .order_by(MEMBERS.c.display_name)
+)
+
+
 class ContainerRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -463,19 +476,9 @@ class ContainerRepository:
         """Each current member's name and whether they facilitate here (a facilitator of the
         container or of the community), by name: two columns, not whole member rows."""
         async with self.db.read() as session:
-            statement = (
-                select(
-                    Member.display_name,
-                    (ContainerMembership.role == "facilitator") | col(Member.is_facilitator),
-                )
-                .join(ContainerMembership, col(ContainerMembership.member_id) == col(Member.id))
-                .where(
-                    ContainerMembership.container_id == container_id,
-                    col(ContainerMembership.left_at).is_(None),
-                )
-                .order_by(col(Member.display_name))
-            )
-            return [(name, bool(leads)) for name, leads in (await session.exec(statement)).all()]
+            connection = await session.connection()
+            rows = await connection.execute(ROSTER, {"container": container_id})
+            return [(name, bool(leads)) for name, leads in rows]
 
     async def member_counts(self, community_id: int) -> dict[int, int]:
         """How many current members each container of a community has (one query)."""

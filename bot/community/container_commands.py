@@ -73,9 +73,7 @@ def render_view(
     if container.purpose:
         blocks.append(Text(container.purpose, style="quote"))
     elif view.proposed is not None:
-        blocks.append(
-            Text(f"Proposed purpose (not agreed yet): {view.proposed}", style="quote")
-        )
+        blocks.append(Text(f"Proposed purpose (not agreed yet): {view.proposed}", style="quote"))
     blocks.append(
         Fields(
             (

@@ -13,7 +13,7 @@ from bot.core.parsing import CommandError
 from bot.core.ports import Planner
 from bot.core.refs import ChannelRef
 from bot.core.text import clean_name
-from bot.storage.models import Container, PurposeVersion
+from bot.storage.models import Container
 from bot.storage.repositories import ContainerRepository
 from bot.storage.trust_repository import PurposeRepository
 

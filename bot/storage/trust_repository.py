@@ -21,7 +21,6 @@ from bot.storage.models import (
 )
 from bot.storage.repositories import insert_ignoring_duplicates
 
-
 PURPOSES = PurposeVersion.__table__  # type: ignore[attr-defined]
 AGREEMENTS = PurposeAgreement.__table__  # type: ignore[attr-defined]
 MEMBERS = Member.__table__  # type: ignore[attr-defined]

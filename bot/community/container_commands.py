@@ -72,10 +72,8 @@ def render_view(
     ]
     if container.purpose:
         blocks.append(Text(container.purpose, style="quote"))
-    elif view.purpose is not None:
-        blocks.append(
-            Text(f"Proposed purpose (not agreed yet): {view.purpose.text}", style="quote")
-        )
+    elif view.proposed is not None:
+        blocks.append(Text(f"Proposed purpose (not agreed yet): {view.proposed}", style="quote"))
     blocks.append(
         Fields(
             (
@@ -87,10 +85,10 @@ def render_view(
             )
         )
     )
-    if container.state == "forming" and view.purpose is not None:
+    if container.state == "forming" and view.proposed is not None:
         blocks.append(
             ContextLine(
-                f"Forming: {len(view.agreed_by)} of {view.needed} agreements needed for the purpose."
+                f"Forming: {view.agreed} of {view.needed} agreements needed for the purpose."
                 + (
                     " Nudge members to agree, or propose a clearer wording."
                     if for_facilitator

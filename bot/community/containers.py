@@ -13,7 +13,7 @@ from bot.core.parsing import CommandError
 from bot.core.ports import Planner
 from bot.core.refs import ChannelRef
 from bot.core.text import clean_name
-from bot.storage.models import Container, PurposeVersion
+from bot.storage.models import Container
 from bot.storage.repositories import ContainerRepository
 from bot.storage.trust_repository import PurposeRepository
 
@@ -28,8 +28,10 @@ class ContainerView:
     """What `/trellis container show` tells a member."""
 
     container: Container
-    purpose: PurposeVersion | None
-    agreed_by: tuple[str, ...]
+    proposed: str | None
+    """The newest proposed wording of the purpose."""
+    agreed: int
+    """How many agreed to `purpose` (without a comment)."""
     needed: int
     members: tuple[str, ...]
     facilitators: tuple[str, ...]
@@ -135,27 +137,21 @@ class ContainerService:
 
     async def view(self, container: Container) -> ContainerView:
         assert container.id is not None
-        rows = await self.containers.members(container.id)
-        history = await self.purposes.history(container.id)
-        latest = history[-1] if history else None
-        agreed_by = tuple(await self.purposes.agreed_by(latest.id)) if latest and latest.id else ()
+        roster = await self.containers.roster(container.id)
+        latest = await self.purposes.latest(container.id)
         return ContainerView(
             container=container,
-            purpose=latest,
-            agreed_by=agreed_by,
-            needed=agreement_threshold(len(rows)),
-            members=tuple(m.display_name for m, _ in rows),
-            facilitators=tuple(
-                m.display_name for m, cm in rows if cm.role == "facilitator" or m.is_facilitator
-            ),
+            proposed=latest[0] if latest else None,
+            agreed=latest[1] if latest else 0,
+            needed=agreement_threshold(len(roster)),
+            members=tuple(name for name, _ in roster),
+            facilitators=tuple(name for name, leads in roster if leads),
         )
 
     async def list(self, community: CommunityInfo) -> list[tuple[Container, int]]:
-        result = []
-        for container in await self.containers.list_for(community.id):
-            assert container.id is not None
-            result.append((container, len(await self.containers.members(container.id))))
-        return result
+        containers = await self.containers.list_for(community.id)
+        counts = await self.containers.member_counts(community.id) if containers else {}
+        return [(c, counts.get(c.id or 0, 0)) for c in containers]
 
 
 def check_purpose(purpose: str) -> None:

@@ -65,10 +65,10 @@ class TaxonomyService:
         self.repository = repository
 
     async def get(self, community_id: int) -> Taxonomy:
-        terms = await self.repository.taxonomy(community_id, defaults())
+        terms = await self.repository.term_labels(community_id, defaults())
         return Taxonomy(
-            fields={t.name: t.label for t in terms if t.kind == "field"},
-            strands={t.name: t.label for t in terms if t.kind == "strand"},
+            fields={name: label for kind, name, label in terms if kind == "field"},
+            strands={name: label for kind, name, label in terms if kind == "strand"},
         )
 
     async def add_strand(self, community_id: int, raw: str, label: str) -> str:

@@ -221,6 +221,13 @@ class Database:
             _reading_in.reset(token)
             await reads.close()
 
+    async def end_reads(self) -> None:
+        """End this task's read transaction now, giving its connection back to the pool
+        (before waiting for work that needs one); later reads open a fresh one."""
+        reads = _Reads.current(self)
+        if reads is not None:
+            await reads.close()
+
     @asynccontextmanager
     async def shared(self) -> AsyncIterator[AsyncSession]:
         """One transaction for everything this task stores until the block ends (group

@@ -58,6 +58,31 @@ class ExchangeRepository:
                 .values(emoji=emoji)
             )
 
+    async def term_labels(
+        self, community_id: int, defaults: list[tuple[str, str, str]]
+    ) -> list[tuple[str, str, str]]:
+        """(kind, name, label) of the community's terms, in `taxonomy` order: once seeded,
+        one query of three columns (what `taxonomy show` reads on every call)."""
+        seeded = (
+            select(ExchangeSettings.id)
+            .where(
+                ExchangeSettings.community_id == community_id,
+                col(ExchangeSettings.taxonomy_seeded).is_(True),
+            )
+            .exists()
+        )
+        statement = (
+            select(TaxonomyTerm.kind, TaxonomyTerm.name, TaxonomyTerm.label)
+            .where(TaxonomyTerm.community_id == community_id, seeded)
+            .order_by(col(TaxonomyTerm.kind), col(TaxonomyTerm.position), col(TaxonomyTerm.id))
+        )
+        async with self.db.read() as session:
+            rows = (await session.exec(statement)).all()
+        if rows:
+            return [(kind, name, label) for kind, name, label in rows]
+        # Not seeded yet (or no terms at all): the full path, which seeds the defaults.
+        return [(t.kind, t.name, t.label) for t in await self.taxonomy(community_id, defaults)]
+
     async def taxonomy(
         self, community_id: int, defaults: list[tuple[str, str, str]]
     ) -> list[TaxonomyTerm]:

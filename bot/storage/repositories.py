@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import ColumnElement, Row, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.directory import CommunityInfo, MemberInfo
@@ -52,7 +52,31 @@ def community_info(row: Community) -> CommunityInfo:
     )
 
 
-def member_info(row: Member, platform: str) -> MemberInfo:
+MEMBERS = Member.__table__  # type: ignore[attr-defined]
+MEMBER_INFO = [
+    MEMBERS.c[name]
+    for name in (
+        "id",
+        "community_id",
+        "platform_user_id",
+        "display_name",
+        "is_facilitator",
+        "timezone",
+        "organisation",
+        "organisation_type",
+        "topics",
+        "paused_until",
+    )
+]
+"""The member columns MemberInfo is made of."""
+# Built once (every command reads its member): no statement to build or key per call.
+MEMBER_INFO_QUERY = select(*MEMBER_INFO).where(
+    MEMBERS.c.community_id == bindparam("community"),
+    MEMBERS.c.platform_user_id == bindparam("user"),
+)
+
+
+def member_info(row: Member | Row[Any], platform: str) -> MemberInfo:
     assert row.id is not None
     return MemberInfo(
         id=row.id,
@@ -137,17 +161,22 @@ class DirectoryRepository:
         members = self._member_cache()
         if cached and key in members and members[key][0] == told:
             return members[key][1]
+        # The columns MemberInfo holds, not an ORM object: every command pays for this read.
         async with self.db.read() as session:
-            row = (await session.exec(self._member_query(community.id, actor.ref))).first()
-        if row is None or self._stale(row, actor, name):
+            connection = await session.connection()
+            params = {"community": community.id, "user": actor.ref.external_id}
+            found = (await connection.execute(MEMBER_INFO_QUERY, params)).first()
+        if found is None or self._stale(found, actor, name):
             async with self.db.session() as session:
                 row = await self._store_member(session, community, actor, name)
-        info = member_info(row, community.ref.platform)
+            info = member_info(row, community.ref.platform)
+        else:
+            info = member_info(found, community.ref.platform)
         members[key] = (told, info)
         return info
 
     @staticmethod
-    def _stale(row: Member, actor: Actor, name: str) -> bool:
+    def _stale(row: Member | Row[Any], actor: Actor, name: str) -> bool:
         return (
             bool(actor.display_name and row.display_name != name)
             or bool(actor.timezone and row.timezone != actor.timezone)
@@ -311,6 +340,19 @@ class EventLedgerRepository:
             return int(result.rowcount or 0)
 
 
+MEMBERSHIPS = ContainerMembership.__table__  # type: ignore[attr-defined]
+# Built once: `container show` reads it on every call.
+ROSTER = (
+    select(
+        MEMBERS.c.display_name,
+        (MEMBERSHIPS.c.role == "facilitator") | MEMBERS.c.is_facilitator,
+    )
+    .join(MEMBERSHIPS, MEMBERSHIPS.c.member_id == MEMBERS.c.id)
+    .where(MEMBERSHIPS.c.container_id == bindparam("container"), MEMBERSHIPS.c.left_at.is_(None))
+    .order_by(MEMBERS.c.display_name)
+)
+
+
 class ContainerRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -433,6 +475,28 @@ class ContainerRepository:
                 .order_by(col(Member.display_name))
             )
             return [(m, cm) for m, cm in (await session.exec(statement)).all()]
+
+    async def roster(self, container_id: int) -> list[tuple[str, bool]]:
+        """Each current member's name and whether they facilitate here (a facilitator of the
+        container or of the community), by name: two columns, not whole member rows."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            rows = await connection.execute(ROSTER, {"container": container_id})
+            return [(name, bool(leads)) for name, leads in rows]
+
+    async def member_counts(self, community_id: int) -> dict[int, int]:
+        """How many current members each container of a community has (one query)."""
+        async with self.db.read() as session:
+            statement = (
+                select(ContainerMembership.container_id, func.count())
+                .join(Container, col(Container.id) == col(ContainerMembership.container_id))
+                .where(
+                    Container.community_id == community_id,
+                    col(ContainerMembership.left_at).is_(None),
+                )
+                .group_by(col(ContainerMembership.container_id))
+            )
+            return {cid: int(n) for cid, n in (await session.exec(statement)).all()}
 
     async def list_for(self, community_id: int) -> list[Container]:
         async with self.db.read() as session:

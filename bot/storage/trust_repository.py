@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import col, select
 
 from bot.storage.db import Database
@@ -20,6 +20,29 @@ from bot.storage.models import (
     TrustPulse,
 )
 from bot.storage.repositories import insert_ignoring_duplicates
+
+PURPOSES = PurposeVersion.__table__  # type: ignore[attr-defined]
+AGREEMENTS = PurposeAgreement.__table__  # type: ignore[attr-defined]
+MEMBERS = Member.__table__  # type: ignore[attr-defined]
+SHARES = Share.__table__  # type: ignore[attr-defined]
+# Built once: `container show` runs these on every call (no statement to build or key).
+LATEST_PURPOSE = (
+    select(
+        PURPOSES.c.text,
+        select(func.count())
+        .select_from(AGREEMENTS.join(MEMBERS, AGREEMENTS.c.member_id == MEMBERS.c.id))
+        .where(AGREEMENTS.c.purpose_id == PURPOSES.c.id, AGREEMENTS.c.comment == "")
+        .scalar_subquery(),
+    )
+    .where(PURPOSES.c.container_id == bindparam("container"))
+    .order_by(PURPOSES.c.proposed_at.desc(), PURPOSES.c.id.desc())
+    .limit(1)
+)
+OUTCOMES_SINCE = (
+    select(SHARES.c.outcome, func.count())
+    .where(SHARES.c.container_id == bindparam("container"), SHARES.c.at >= bindparam("since"))
+    .group_by(SHARES.c.outcome)
+)
 
 
 class PurposeRepository:
@@ -67,6 +90,14 @@ class PurposeRepository:
                 .order_by(col(PurposeAgreement.at))
             )
             return list((await session.exec(statement)).all())
+
+    async def latest(self, container_id: int) -> tuple[str, int] | None:
+        """The newest purpose wording with how many agreed to it (as `agreed_by` counts), in
+        one prebuilt query: what `container show` needs, without every older version."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            row = (await connection.execute(LATEST_PURPOSE, {"container": container_id})).first()
+            return None if row is None else (row[0], int(row[1]))
 
     async def comments(self, purpose_id: int) -> list[tuple[str, str]]:
         async with self.db.read() as session:
@@ -243,12 +274,10 @@ class ShareRepository:
 
     async def outcomes_since(self, container_id: int, since: datetime) -> dict[str, int]:
         async with self.db.read() as session:
-            statement = (
-                select(Share.outcome, func.count())
-                .where(Share.container_id == container_id, col(Share.at) >= since)
-                .group_by(col(Share.outcome))
-            )
-            return {outcome: int(n) for outcome, n in (await session.exec(statement)).all()}
+            connection = await session.connection()
+            params = {"container": container_id, "since": since}
+            rows = await connection.execute(OUTCOMES_SINCE, params)
+            return {outcome: int(n) for outcome, n in rows}
 
 
 class ClosingRepository:

@@ -134,3 +134,15 @@ async def test_agreements_need_most_members_and_are_reviewed(network: Network) -
     await network.advance(weeks=8, hours=1)
     reviews = [d for d in network.dms("ana") if "Time to revisit the working agreements" in d.text]
     assert len(reviews) == 1 and "We share what did not work too" in reviews[0].text
+
+
+async def test_show_counts_agreements_to_the_newest_wording_only(network: Network) -> None:
+    """Once a new wording is proposed, `container show` shows it and counts only the
+    agreements to it (its proposer's), not those given to the older wording."""
+    await network.container_with(["ben", "cai", "dee"])
+    await network.click("cai", "purpose.agree", "1")
+    await network.run("container purpose Learn from each other's attempts", by="ben")
+    shown = await network.run("container show", by="dee")
+    assert "Proposed purpose (not agreed yet): Learn from each other's attempts" in shown
+    assert "Members: 4" in shown
+    assert "Forming: 1 of 3 agreements needed" in shown

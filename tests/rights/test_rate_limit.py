@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +33,16 @@ async def test_twenty_per_minute_then_a_clear_message(
     assert LIMITED in await texts(community, "ana")
     clock.advance(timedelta(seconds=2))
     assert LIMITED not in await texts(community, "ana")
+
+
+async def test_a_burst_sent_at_once_still_gets_only_twenty(community: MemoryCommunity) -> None:
+    """Commands arriving together are counted together: the batch counts its own earlier
+    commands too, so 25 at once from one member run 20 and refuse 5; another member's
+    commands in the same burst are unaffected."""
+    burst = [texts(community, "ana") for _ in range(25)] + [texts(community, "bea")]
+    answers = await asyncio.gather(*burst)
+    assert sum(LIMITED in answer for answer in answers[:25]) == 5
+    assert LIMITED not in answers[25]
 
 
 async def test_buttons_are_not_limited(community: MemoryCommunity) -> None:

@@ -61,16 +61,32 @@ def _rematch_weakest(pairs: list[list[int]], scorer: Scorer) -> list[list[int]]:
     weak_ids = {id(pair) for pair in weak}
     kept = [pair for pair in pairs if id(pair) not in weak_ids]
     members = [member for pair in weak for member in pair]
-    return kept + _exact(members, scorer)
+    # Blossom's cost grows with the ties it weighs: offer it the current weak pairs (so the
+    # answer is never worse than them) and only partners scoring above the weakest of them.
+    floor = scorer.score(weak[0][0], weak[0][1])
+    return kept + _exact(members, scorer, above=floor, keep=weak)
 
 
-def _exact(members: list[int], scorer: Scorer) -> list[list[int]]:
+def _exact(
+    members: list[int],
+    scorer: Scorer,
+    *,
+    above: int | None = None,
+    keep: list[list[int]] = (),  # type: ignore[assignment]
+) -> list[list[int]]:
+    """Maximum-weight matching of most members; with `above`, only ties scoring more than it
+    (plus the `keep` pairs) are considered."""
     graph = nx.Graph()
     graph.add_nodes_from(members)
+    score, allowed = scorer.score, scorer.allowed
+    for left, right in keep:
+        graph.add_edge(left, right, weight=score(left, right))
     for i, left in enumerate(members):
         for right in members[i + 1 :]:
-            if scorer.allowed(left, right):
-                graph.add_edge(left, right, weight=scorer.score(left, right))
+            if allowed(left, right):
+                weight = score(left, right)
+                if above is None or weight > above:
+                    graph.add_edge(left, right, weight=weight)
     matching: set[tuple[int, int]] = nx.max_weight_matching(graph, maxcardinality=True)
     return [sorted(pair) for pair in sorted(matching)]
 

@@ -143,7 +143,7 @@ async def measure() -> dict[str, float]:
                 "facilitators": facilitators,
                 "facilitators_cpu": facilitators_cpu,
                 "alerts": health,
-            "alerts_cpu": health_cpu,
+                "alerts_cpu": health_cpu,
                 "parts": len(parts),
             }
 

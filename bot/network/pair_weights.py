@@ -243,10 +243,17 @@ class Scorer:
             shared = len(pool.topics[left] & pool.topics[right])
             recent = self.weights.met_recently if key in pool.recent else 0
             score = 2 * shared + recent - penalty
-            # Only when both shared a statement (its points are never all zero): most pairs
-            # of a large pool skip the call.
-            if pool.reason_bits[left] and pool.reason_bits[right]:
-                score += self.motivation_score(left, right)
+            # Only when both shared a statement (its points are never all zero). Inlined
+            # `motivation_score`: this runs for hundreds of thousands of candidate pairs.
+            reasons_left, reasons_right = pool.reason_bits[left], pool.reason_bits[right]
+            if reasons_left and reasons_right:
+                weights = self.weights
+                common = (pool.theme_bits[left] & pool.theme_bits[right]).bit_count()
+                if common:
+                    cap = weights.theme_cap
+                    score += weights.shared_theme * (common if common < cap else cap)
+                if (reasons_left & reasons_right).bit_count() >= weights.alike_overlap:
+                    score += weights.alike_reasons
             return score
         return self.domain_score(left, right) - penalty
 

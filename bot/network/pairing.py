@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 
 import networkx as nx
 
@@ -72,7 +73,7 @@ def _exact(
     scorer: Scorer,
     *,
     above: int | None = None,
-    keep: list[list[int]] = (),  # type: ignore[assignment]
+    keep: Sequence[Sequence[int]] = (),
 ) -> list[list[int]]:
     """Maximum-weight matching of most members; with `above`, only ties scoring more than it
     (plus the `keep` pairs) are considered."""
@@ -156,17 +157,24 @@ def _greedy_two_opt(members: list[int], scorer: Scorer, rng: random.Random) -> l
 
 def _two_opt(partner: dict[int, int], edges: list[Edge], scorer: Scorer) -> None:
     """Re-pair (a,b),(c,d) as (a,c),(b,d) whenever a candidate tie a-c makes that better."""
-    score, allowed = scorer.score, scorer.allowed
+    score, avoid = scorer.score, scorer.pool.avoid
     ceiling = scorer.ceilings()  # what b-d could score at best, per member
     current = {member: score(member, other) for member, other in partner.items()}
     for _ in range(MAX_SWEEPS):
         improved = False
         for weight, a, c in edges:
-            b, d = partner.get(a), partner.get(c)
-            if b is None or d is None or b == c:
+            # The hot loop of large rounds: plain comparisons rather than min() and calls.
+            b = partner.get(a)
+            if b is None or b == c:
+                continue
+            d = partner.get(c)
+            if d is None:
                 continue
             before = current[a] + current[c]
-            if weight + min(ceiling[b], ceiling[d]) <= before or not allowed(b, d):
+            ceiling_b, ceiling_d = ceiling[b], ceiling[d]
+            if weight + (ceiling_b if ceiling_b < ceiling_d else ceiling_d) <= before:
+                continue
+            if d in avoid[b]:
                 continue
             other = score(b, d)
             if weight + other > before:

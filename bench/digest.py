@@ -133,15 +133,17 @@ async def measure() -> dict[str, float]:
             facilitators_cpu = time.process_time() - cpu
             # The open-alerts section alone: the health room's assessment of the container.
             alerts = next(p for p in service.facilitator_providers if type(p) is OpenAlerts)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             await alerts.section(replace(scope, readers=()), period)
             health = time.perf_counter() - started
+            health_cpu = time.process_time() - cpu
             return {
                 "channel": channel,
                 "channel_cpu": channel_cpu,
                 "facilitators": facilitators,
                 "facilitators_cpu": facilitators_cpu,
                 "alerts": health,
+                "alerts_cpu": health_cpu,
                 "parts": len(parts),
             }
 
@@ -259,6 +261,12 @@ def run() -> list[dict[str, Any]]:
             "figure": "  of which open alerts: the health assessment of 500 members (s)",
             "target": None,
             "measured": round(figures["alerts"], 3),
+            "passed": True,
+        },
+        {
+            "figure": "  the same, process CPU time (s)",
+            "target": None,
+            "measured": round(figures["alerts_cpu"], 3),
             "passed": True,
         },
         {

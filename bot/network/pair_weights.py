@@ -83,6 +83,8 @@ class Pool:
     # keyword, and per reason as many bits as points (shared bits = points in common).
     theme_bits: list[int]
     reason_bits: list[int]
+    # Topics the same way, one bit per topic: `similar` counts shared topics per pair.
+    topic_bits: list[int]
 
 
 def build_pool(
@@ -138,15 +140,21 @@ def build_pool(
         earlier,
         theme_bits(candidates),
         [reason_bits(c.reasons) for c in candidates],
+        word_bits([c.topics for c in candidates]),
     )
 
 
 def theme_bits(candidates: Sequence[Candidate]) -> list[int]:
+    return word_bits([candidate.themes for candidate in candidates])
+
+
+def word_bits(sets: Sequence[frozenset[str]]) -> list[int]:
+    """Each set of words as a bit mask, one bit per distinct word across `sets`."""
     codes: dict[str, int] = {}
     masks = []
-    for candidate in candidates:
+    for words in sets:
         mask = 0
-        for word in candidate.themes:
+        for word in words:
             mask |= 1 << codes.setdefault(word, len(codes))
         masks.append(mask)
     return masks
@@ -235,18 +243,29 @@ class Scorer:
     def score(self, left: int, right: int) -> int:
         """What the matcher maximises: the strategy's wish, minus a prohibitive repeat cost."""
         pool = self.pool
-        key = (left, right) if left < right else (right, left)
-        penalty = REPEAT_COST if key in pool.recent or key in pool.earlier else 0
+        penalty, recent = 0, False
+        if pool.recent or pool.earlier:  # a first round has no history to look up
+            key = (left, right) if left < right else (right, left)
+            penalty = REPEAT_COST if key in pool.recent or key in pool.earlier else 0
+            recent = key in pool.recent
         if self.strategy is Strategy.RANDOM:
             return -penalty
         if self.strategy is Strategy.SIMILAR:
-            shared = len(pool.topics[left] & pool.topics[right])
-            recent = self.weights.met_recently if key in pool.recent else 0
-            score = 2 * shared + recent - penalty
-            # Only when both shared a statement (its points are never all zero): most pairs
-            # of a large pool skip the call.
-            if pool.reason_bits[left] and pool.reason_bits[right]:
-                score += self.motivation_score(left, right)
+            shared = (pool.topic_bits[left] & pool.topic_bits[right]).bit_count()
+            score = 2 * shared - penalty
+            if recent:
+                score += self.weights.met_recently
+            # Only when both shared a statement (its points are never all zero). Inlined
+            # `motivation_score`: this runs for hundreds of thousands of candidate pairs.
+            reasons_left, reasons_right = pool.reason_bits[left], pool.reason_bits[right]
+            if reasons_left and reasons_right:
+                weights = self.weights
+                common = (pool.theme_bits[left] & pool.theme_bits[right]).bit_count()
+                if common:
+                    cap = weights.theme_cap
+                    score += weights.shared_theme * (common if common < cap else cap)
+                if (reasons_left & reasons_right).bit_count() >= weights.alike_overlap:
+                    score += weights.alike_reasons
             return score
         return self.domain_score(left, right) - penalty
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 
 import networkx as nx
 
@@ -22,6 +23,9 @@ TOPIC_PARTNERS = 5
 MAX_SWEEPS = 6
 RESTARTS = 4
 REPAIR_LIMIT = 200
+REPAIR_PARTNERS = 40
+"""Partners per member the exact re-match weighs: blossom's cost grows with the ties it is
+given, and a weak member's 40 best partners hold its part of the optimum in practice."""
 
 Edge = tuple[int, int, int]
 
@@ -61,16 +65,38 @@ def _rematch_weakest(pairs: list[list[int]], scorer: Scorer) -> list[list[int]]:
     weak_ids = {id(pair) for pair in weak}
     kept = [pair for pair in pairs if id(pair) not in weak_ids]
     members = [member for pair in weak for member in pair]
-    return kept + _exact(members, scorer)
+    # Blossom's cost grows with the ties it weighs: offer it the current weak pairs (so the
+    # answer is never worse than them) and each member's best partners among the rest.
+    return kept + _exact(members, scorer, partners=REPAIR_PARTNERS, keep=weak)
 
 
-def _exact(members: list[int], scorer: Scorer) -> list[list[int]]:
+def _exact(
+    members: list[int],
+    scorer: Scorer,
+    *,
+    partners: int | None = None,
+    keep: Sequence[Sequence[int]] = (),
+) -> list[list[int]]:
+    """Maximum-weight matching of most members, over every allowed pair or, with
+    `partners`, over each member's that many best-scoring partners (plus the `keep` pairs)."""
     graph = nx.Graph()
     graph.add_nodes_from(members)
-    for i, left in enumerate(members):
-        for right in members[i + 1 :]:
-            if scorer.allowed(left, right):
-                graph.add_edge(left, right, weight=scorer.score(left, right))
+    score, allowed = scorer.score, scorer.allowed
+    for left, right in keep:
+        graph.add_edge(left, right, weight=score(left, right))
+    if partners is None or partners >= len(members) - 1:
+        for i, left in enumerate(members):
+            for right in members[i + 1 :]:
+                if allowed(left, right):
+                    graph.add_edge(left, right, weight=score(left, right))
+    else:
+        for left in members:
+            scored = [(score(left, right), right) for right in members if allowed(left, right)]
+            # Highest scores first; among equals the earlier member (a stable sort keeps it).
+            scored = [item for item in scored if item[1] != left]
+            scored.sort(key=lambda item: -item[0])
+            for weight, right in scored[:partners]:
+                graph.add_edge(left, right, weight=weight)
     matching: set[tuple[int, int]] = nx.max_weight_matching(graph, maxcardinality=True)
     return [sorted(pair) for pair in sorted(matching)]
 
@@ -140,17 +166,24 @@ def _greedy_two_opt(members: list[int], scorer: Scorer, rng: random.Random) -> l
 
 def _two_opt(partner: dict[int, int], edges: list[Edge], scorer: Scorer) -> None:
     """Re-pair (a,b),(c,d) as (a,c),(b,d) whenever a candidate tie a-c makes that better."""
-    score, allowed = scorer.score, scorer.allowed
+    score, avoid = scorer.score, scorer.pool.avoid
     ceiling = scorer.ceilings()  # what b-d could score at best, per member
     current = {member: score(member, other) for member, other in partner.items()}
     for _ in range(MAX_SWEEPS):
         improved = False
         for weight, a, c in edges:
-            b, d = partner.get(a), partner.get(c)
-            if b is None or d is None or b == c:
+            # The hot loop of large rounds: plain comparisons rather than min() and calls.
+            b = partner.get(a)
+            if b is None or b == c:
+                continue
+            d = partner.get(c)
+            if d is None:
                 continue
             before = current[a] + current[c]
-            if weight + min(ceiling[b], ceiling[d]) <= before or not allowed(b, d):
+            ceiling_b, ceiling_d = ceiling[b], ceiling[d]
+            if weight + (ceiling_b if ceiling_b < ceiling_d else ceiling_d) <= before:
+                continue
+            if d in avoid[b]:
                 continue
             other = score(b, d)
             if weight + other > before:

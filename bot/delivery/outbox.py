@@ -72,25 +72,34 @@ class Outbox:
 
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool:
         """Store a message for delivery; False when its key was already stored."""
-        target = outgoing.target
-        if isinstance(target, ToChannel):
-            kind, target_id = "channel", target.channel.external_id
-        elif isinstance(target, ToMember):
-            kind, target_id = "member", target.member.external_id
-        elif isinstance(target, ToGroup):
-            kind, target_id = "group", target.name[:64]
-        else:
-            raise ValueError("replies are answered by the adapter, not the outbox")
-        payload = json.dumps(
-            {
-                "platform": community.ref.platform,
-                "community": community.ref.external_id,
-                "target": codec.dumps(target),
-                "message": codec.dumps(outgoing.message),
-            }
-        )
-        key = outgoing.idempotency_key or f"adhoc:{uuid.uuid4()}"
-        return await self.repository.enqueue(community.id, key, kind, target_id, payload)
+        (stored,) = await self.put_all(community, [outgoing])
+        return stored
+
+    async def put_all(self, community: CommunityInfo, outgoing: list[Outgoing]) -> list[bool]:
+        """Store several messages in one transaction (what one event decided to send); each
+        False when its key was already stored."""
+        rows = []
+        for item in outgoing:
+            target = item.target
+            if isinstance(target, ToChannel):
+                kind, target_id = "channel", target.channel.external_id
+            elif isinstance(target, ToMember):
+                kind, target_id = "member", target.member.external_id
+            elif isinstance(target, ToGroup):
+                kind, target_id = "group", target.name[:64]
+            else:
+                raise ValueError("replies are answered by the adapter, not the outbox")
+            payload = json.dumps(
+                {
+                    "platform": community.ref.platform,
+                    "community": community.ref.external_id,
+                    "target": codec.dumps(target),
+                    "message": codec.dumps(item.message),
+                }
+            )
+            key = item.idempotency_key or f"adhoc:{uuid.uuid4()}"
+            rows.append((key, kind, target_id, payload))
+        return await self.repository.enqueue_many(community.id, rows) if rows else []
 
     def _paused(self, platform: str) -> bool:
         until = self.paused_until.get(platform)

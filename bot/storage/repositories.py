@@ -518,24 +518,35 @@ class OutboxRepository:
     async def enqueue(
         self, community_id: int, key: str, target_kind: str, target_id: str, payload: str
     ) -> bool:
+        (stored,) = await self.enqueue_many(community_id, [(key, target_kind, target_id, payload)])
+        return stored
+
+    async def enqueue_many(
+        self, community_id: int, messages: list[tuple[str, str, str, str]]
+    ) -> list[bool]:
+        """Store (key, target kind, target id, payload) messages in one transaction; each is
+        True when stored, False when its key was stored already."""
         now = self.clock.now()
         async with self.db.session() as session:
-            return await insert_ignoring_duplicates(
-                session,
-                OutboxMessage,
-                {
-                    "idempotency_key": key,
-                    "community_id": community_id,
-                    "target_kind": target_kind,
-                    "target_id": target_id,
-                    "payload": payload,
-                    "status": "pending",
-                    "attempts": 0,
-                    "claims": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                },
-            )
+            return [
+                await insert_ignoring_duplicates(
+                    session,
+                    OutboxMessage,
+                    {
+                        "idempotency_key": key,
+                        "community_id": community_id,
+                        "target_kind": target_kind,
+                        "target_id": target_id,
+                        "payload": payload,
+                        "status": "pending",
+                        "attempts": 0,
+                        "claims": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                    },
+                )
+                for key, target_kind, target_id, payload in messages
+            ]
 
     async def due(self, limit: int = 100) -> list[OutboxMessage]:
         async with self.db.read() as session:

@@ -574,6 +574,8 @@ class OutboxRepository:
     async def _claim(
         self, session: AsyncSession, message_id: int, lease: timedelta
     ) -> datetime | None:
+        # synchronize_session=False on the outbox's updates: no session holds outbox rows it
+        # reads back, and the default sync tests every object a session holds, per update.
         now = self.clock.now()
         until = now + lease
         result = await session.exec(
@@ -584,6 +586,7 @@ class OutboxRepository:
                 col(OutboxMessage.next_attempt_at) <= now,
             )
             .values(next_attempt_at=until, claims=col(OutboxMessage.claims) + 1)
+            .execution_options(synchronize_session=False)
         )
         return until if result.rowcount else None
 
@@ -595,6 +598,7 @@ class OutboxRepository:
                 update(OutboxMessage)
                 .where(*self._held(message_id, token))
                 .values(next_attempt_at=until)
+                .execution_options(synchronize_session=False)
             )
             return until if result.rowcount else None
 
@@ -622,6 +626,7 @@ class OutboxRepository:
                 update(OutboxMessage)
                 .where(*self._held(message_id, token))
                 .values(status="sent", sent_at=self.clock.now())
+                .execution_options(synchronize_session=False)
             )
             claimed = await self._claim(session, next_id, lease) if next_id is not None else None
             return bool(result.rowcount), claimed
@@ -640,7 +645,10 @@ class OutboxRepository:
             values["next_attempt_at"] = self.clock.now() + retry_in
         async with self.db.session() as session:
             result = await session.exec(
-                update(OutboxMessage).where(*self._held(message_id, token)).values(**values)
+                update(OutboxMessage)
+                .where(*self._held(message_id, token))
+                .values(**values)
+                .execution_options(synchronize_session=False)
             )
             return bool(result.rowcount)
 

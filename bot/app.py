@@ -133,13 +133,12 @@ class Trellis:
 
     async def _handle(self, event: Event, *, strict: bool = False) -> list[Outgoing]:
         replies: list[Outgoing] = []
-        community = None
+        stored: list[Outgoing] = []
         for outgoing in await self.router.dispatch(event, strict=strict):
-            if isinstance(outgoing.target, Reply):
-                replies.append(outgoing)
-                continue
-            community = community or await self.directory.community(event.community)
-            await self.outbox.put(community, outgoing)
+            (replies if isinstance(outgoing.target, Reply) else stored).append(outgoing)
+        if stored:  # one transaction for all the event queued, not one per message
+            community = await self.directory.community(event.community)
+            await self.outbox.put_all(community, stored)
         return replies
 
 

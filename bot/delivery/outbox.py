@@ -72,25 +72,34 @@ class Outbox:
 
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool:
         """Store a message for delivery; False when its key was already stored."""
-        target = outgoing.target
-        if isinstance(target, ToChannel):
-            kind, target_id = "channel", target.channel.external_id
-        elif isinstance(target, ToMember):
-            kind, target_id = "member", target.member.external_id
-        elif isinstance(target, ToGroup):
-            kind, target_id = "group", target.name[:64]
-        else:
-            raise ValueError("replies are answered by the adapter, not the outbox")
-        payload = json.dumps(
-            {
-                "platform": community.ref.platform,
-                "community": community.ref.external_id,
-                "target": codec.dumps(target),
-                "message": codec.dumps(outgoing.message),
-            }
-        )
-        key = outgoing.idempotency_key or f"adhoc:{uuid.uuid4()}"
-        return await self.repository.enqueue(community.id, key, kind, target_id, payload)
+        (stored,) = await self.put_all(community, [outgoing])
+        return stored
+
+    async def put_all(self, community: CommunityInfo, outgoing: list[Outgoing]) -> list[bool]:
+        """Store several messages in one transaction (what one event decided to send); each
+        False when its key was already stored."""
+        rows = []
+        for item in outgoing:
+            target = item.target
+            if isinstance(target, ToChannel):
+                kind, target_id = "channel", target.channel.external_id
+            elif isinstance(target, ToMember):
+                kind, target_id = "member", target.member.external_id
+            elif isinstance(target, ToGroup):
+                kind, target_id = "group", target.name[:64]
+            else:
+                raise ValueError("replies are answered by the adapter, not the outbox")
+            payload = json.dumps(
+                {
+                    "platform": community.ref.platform,
+                    "community": community.ref.external_id,
+                    "target": codec.dumps(target),
+                    "message": codec.dumps(item.message),
+                }
+            )
+            key = item.idempotency_key or f"adhoc:{uuid.uuid4()}"
+            rows.append((key, kind, target_id, payload))
+        return await self.repository.enqueue_many(community.id, rows) if rows else []
 
     def _paused(self, platform: str) -> bool:
         until = self.paused_until.get(platform)
@@ -109,21 +118,34 @@ class Outbox:
                 self.unrecorded[message_id] = record  # still unrecorded: the next drain tries
                 raise
         sent = 0
-        for row in await self.repository.due(limit):
+        rows = [
+            row
+            for row in await self.repository.due(limit)
+            if json.loads(row.payload)["platform"] in self.transports
+        ]
+        token: datetime | None = None  # the claim on rows[i], when taken with the last record
+        for i, row in enumerate(rows):
             assert row.id is not None
-            platform = json.loads(row.payload)["platform"]
-            if platform not in self.transports or self._paused(platform):
-                continue
-            # Several processes may drain the same table: only the one that claims it sends.
-            token = await self.repository.claim(row.id, self.bounds.lease)
             if token is None:
-                continue
+                if self._paused(self._platform(row)):
+                    continue
+                # Several processes may drain the same table: only the one that claims it sends.
+                token = await self.repository.claim(row.id, self.bounds.lease)
+                if token is None:
+                    continue
             flight = Flight(self.clock, self.bounds, token, self._renewer(row.id))
+            token = None
+            following = rows[i + 1] if i + 1 < len(rows) else None
             try:
-                sent += await self._send(row, flight)
+                delivered, token = await self._send(row, flight, following)
+                sent += delivered
             except LeaseLost as lost:
                 log.warning("stopped sending %s: %s", row.idempotency_key, lost)
         return sent
+
+    @staticmethod
+    def _platform(row: OutboxMessage) -> str:
+        return str(json.loads(row.payload)["platform"])
 
     def _renewer(self, message_id: int) -> Callable[[datetime], Awaitable[datetime | None]]:
         async def renew(token: datetime) -> datetime | None:
@@ -131,8 +153,11 @@ class Outbox:
 
         return renew
 
-    async def _send(self, row: OutboxMessage, flight: Flight) -> int:
-        """Pace, send and record one claimed message; 1 when it was delivered."""
+    async def _send(
+        self, row: OutboxMessage, flight: Flight, following: OutboxMessage | None
+    ) -> tuple[int, datetime | None]:
+        """Pace, send and record one claimed message: 1 when it was delivered, and the claim
+        on `following` (the next message to send), taken as the delivery is recorded."""
         assert row.id is not None
         data = json.loads(row.payload)
         platform = data["platform"]
@@ -154,20 +179,35 @@ class Outbox:
         except SendTimedOut as slow:
             problem = DeliveryError(f"send timed out: {slow}", retry_after=1)
             await self._failed(row, flight.token, platform, problem)
-            return 0
+            return 0, None
         except DeliveryError as problem:
             await self._failed(row, flight.token, platform, problem)
-            return 0
+            return 0, None
         finally:
             delivery_key.reset(token)
             delivery_resumed.reset(resumed)
         marked = False
+        claimed: datetime | None = None
+        # Claimed together with this record; never on a retry at the next drain (that drain
+        # claims what it sends itself).
+        next_id = (
+            following.id
+            if following is not None and not self._paused(self._platform(following))
+            else None
+        )
 
         async def record() -> None:
-            nonlocal marked
+            nonlocal marked, claimed, next_id
             assert row.id is not None
-            if not marked and not await self.repository.mark_sent(row.id, flight.token):
-                log.warning("%s was sent, but another process holds it now", row.idempotency_key)
+            if not marked:
+                held, claimed = await self.repository.mark_sent_and_claim(
+                    row.id, flight.token, next_id, self.bounds.lease
+                )
+                next_id = None
+                if not held:
+                    log.warning(
+                        "%s was sent, but another process holds it now", row.idempotency_key
+                    )
             marked = True
             if isinstance(target, ToGroup) and space is not None:
                 for hook in self.space_hooks:
@@ -176,11 +216,12 @@ class Outbox:
         try:
             await record()
         except BaseException:
+            next_id = None  # that transaction did not happen: nothing was claimed
             # Kept only once recording failed: a drain running alongside must not take (and
             # record twice) one this drain is still recording.
             self.unrecorded[row.id] = record
             raise
-        return 1
+        return 1, claimed
 
     async def _failed(
         self, row: OutboxMessage, token: datetime, platform: str, problem: DeliveryError

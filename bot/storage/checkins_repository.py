@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 
 from bot.core.directory import CommunityInfo
@@ -208,11 +209,22 @@ class CheckinRepository:
 
     async def set_delivery(self, delivery_id: int, **values: Any) -> None:
         async with self.db.session() as session:
+            # A round's fan-out runs in one transaction whose session holds every delivery and
+            # member it loaded: SQLAlchemy's default sync ("evaluate") would test each update
+            # against all of them (quadratic in the round's size, minutes for 1,000 members).
+            # Only this row can change, so only it is brought up to date.
             await session.exec(
                 update(CheckinDelivery)
                 .where(col(CheckinDelivery.id) == delivery_id)
                 .values(**values)
+                .execution_options(synchronize_session=False)
             )
+            loaded = session.sync_session.identity_map.get(
+                session.sync_session.identity_key(CheckinDelivery, delivery_id)
+            )
+            if loaded is not None:
+                for name, value in values.items():
+                    set_committed_value(loaded, name, value)
 
     async def to_remind(
         self, round_id: int, due_before: datetime

@@ -518,24 +518,35 @@ class OutboxRepository:
     async def enqueue(
         self, community_id: int, key: str, target_kind: str, target_id: str, payload: str
     ) -> bool:
+        (stored,) = await self.enqueue_many(community_id, [(key, target_kind, target_id, payload)])
+        return stored
+
+    async def enqueue_many(
+        self, community_id: int, messages: list[tuple[str, str, str, str]]
+    ) -> list[bool]:
+        """Store (key, target kind, target id, payload) messages in one transaction; each is
+        True when stored, False when its key was stored already."""
         now = self.clock.now()
         async with self.db.session() as session:
-            return await insert_ignoring_duplicates(
-                session,
-                OutboxMessage,
-                {
-                    "idempotency_key": key,
-                    "community_id": community_id,
-                    "target_kind": target_kind,
-                    "target_id": target_id,
-                    "payload": payload,
-                    "status": "pending",
-                    "attempts": 0,
-                    "claims": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                },
-            )
+            return [
+                await insert_ignoring_duplicates(
+                    session,
+                    OutboxMessage,
+                    {
+                        "idempotency_key": key,
+                        "community_id": community_id,
+                        "target_kind": target_kind,
+                        "target_id": target_id,
+                        "payload": payload,
+                        "status": "pending",
+                        "attempts": 0,
+                        "claims": 0,
+                        "next_attempt_at": now,
+                        "created_at": now,
+                    },
+                )
+                for key, target_kind, target_id, payload in messages
+            ]
 
     async def due(self, limit: int = 100) -> list[OutboxMessage]:
         async with self.db.read() as session:
@@ -557,19 +568,27 @@ class OutboxRepository:
         The lease's end is the claim's fencing token: each claim or renewal moves it later
         (a takeover happens only after it passed), so a holder whose token no longer matches
         knows another process took the message over and must not touch it."""
+        async with self.db.session() as session:
+            return await self._claim(session, message_id, lease)
+
+    async def _claim(
+        self, session: AsyncSession, message_id: int, lease: timedelta
+    ) -> datetime | None:
+        # synchronize_session=False on the outbox's updates: no session holds outbox rows it
+        # reads back, and the default sync tests every object a session holds, per update.
         now = self.clock.now()
         until = now + lease
-        async with self.db.session() as session:
-            result = await session.exec(
-                update(OutboxMessage)
-                .where(
-                    col(OutboxMessage.id) == message_id,
-                    col(OutboxMessage.status) == "pending",
-                    col(OutboxMessage.next_attempt_at) <= now,
-                )
-                .values(next_attempt_at=until, claims=col(OutboxMessage.claims) + 1)
+        result = await session.exec(
+            update(OutboxMessage)
+            .where(
+                col(OutboxMessage.id) == message_id,
+                col(OutboxMessage.status) == "pending",
+                col(OutboxMessage.next_attempt_at) <= now,
             )
-            return until if result.rowcount else None
+            .values(next_attempt_at=until, claims=col(OutboxMessage.claims) + 1)
+            .execution_options(synchronize_session=False)
+        )
+        return until if result.rowcount else None
 
     async def renew(self, message_id: int, token: datetime, lease: timedelta) -> datetime | None:
         """Extend a claim still held (the heartbeat of a send in flight); None when lost."""
@@ -579,6 +598,7 @@ class OutboxRepository:
                 update(OutboxMessage)
                 .where(*self._held(message_id, token))
                 .values(next_attempt_at=until)
+                .execution_options(synchronize_session=False)
             )
             return until if result.rowcount else None
 
@@ -592,13 +612,24 @@ class OutboxRepository:
 
     async def mark_sent(self, message_id: int, token: datetime) -> bool:
         """Record the delivery, only while still holding the claim; False when fenced off."""
+        marked, _ = await self.mark_sent_and_claim(message_id, token, None, timedelta(0))
+        return marked
+
+    async def mark_sent_and_claim(
+        self, message_id: int, token: datetime, next_id: int | None, lease: timedelta
+    ) -> tuple[bool, datetime | None]:
+        """`mark_sent`, and `claim` of the next message to send, in one transaction: a
+        fan-out costs one transaction per message, not two. The claim is taken exactly when a
+        separate `claim` would have been, so a crash leaves at most one message claimed."""
         async with self.db.session() as session:
             result = await session.exec(
                 update(OutboxMessage)
                 .where(*self._held(message_id, token))
                 .values(status="sent", sent_at=self.clock.now())
+                .execution_options(synchronize_session=False)
             )
-            return bool(result.rowcount)
+            claimed = await self._claim(session, next_id, lease) if next_id is not None else None
+            return bool(result.rowcount), claimed
 
     async def mark_failed(
         self, message_id: int, token: datetime, error: str, retry_in: timedelta | None
@@ -614,7 +645,10 @@ class OutboxRepository:
             values["next_attempt_at"] = self.clock.now() + retry_in
         async with self.db.session() as session:
             result = await session.exec(
-                update(OutboxMessage).where(*self._held(message_id, token)).values(**values)
+                update(OutboxMessage)
+                .where(*self._held(message_id, token))
+                .values(**values)
+                .execution_options(synchronize_session=False)
             )
             return bool(result.rowcount)
 

@@ -2,7 +2,7 @@
 
 The database is seeded in one process; a fresh one then opens it as the bot would and loads
 every member and the network graph (`bench.memory_worker`), so the peak RSS
-(`resource.getrusage`) is the loaded bot's own. Side by side: the same fresh process before
+(VmHWM of the fresh process) is the loaded bot's own. Side by side: the same fresh process before
 it loaded anything (interpreter, imports, open database).
 """
 

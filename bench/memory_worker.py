@@ -39,6 +39,16 @@ CLOCK = SimulatedClock(synthetic.END)
 
 
 def rss_mb() -> float:
+    """This process's own peak: VmHWM belongs to the address space exec made. ru_maxrss
+    would not do: Linux carries it over from the parent through fork and exec, so a worker
+    started by a big `make bench` run reported the runner's size, not its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 

@@ -104,23 +104,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         row = await self.repository.find(enterprise_id, team_id)
         if row is None or (user_id is not None and user_id != row.installer_user_id):
             return None
-        return Installation(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            team_id=row.team_id,
-            team_name=row.team_name,
-            bot_token=row.bot_token,
-            bot_refresh_token=row.bot_refresh_token,
-            bot_token_expires_at=epoch(row.bot_token_expires_at),
-            bot_id=row.bot_id,
-            bot_user_id=row.bot_user_id,
-            bot_scopes=row.bot_scopes,
-            user_id=row.installer_user_id,
-            user_token=row.user_token,
-            user_scopes=row.user_scopes,
-            is_enterprise_install=row.is_enterprise_install,
-            installed_at=row.installed_at.timestamp(),
-        )
+        return _installation(row)
 
     async def async_find_bot(
         self,
@@ -132,20 +116,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         row = await self.repository.find(enterprise_id, team_id)
         if row is None or not row.bot_token or not row.bot_id or not row.bot_user_id:
             return None
-        return Bot(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            team_id=row.team_id,
-            team_name=row.team_name,
-            bot_token=row.bot_token,
-            bot_refresh_token=row.bot_refresh_token,
-            bot_token_expires_at=epoch(row.bot_token_expires_at),
-            bot_id=row.bot_id,
-            bot_user_id=row.bot_user_id,
-            bot_scopes=row.bot_scopes,
-            is_enterprise_install=row.is_enterprise_install,
-            installed_at=row.installed_at.timestamp(),
-        )
+        return _installation(row).to_bot()  # slack_sdk's own copy of the bot's fields
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
@@ -241,3 +212,23 @@ async def current_bot_token(
             await store.async_save_bot(renewed)
             return renewed.bot_token
     return bot.bot_token
+
+
+def _installation(row: SlackInstallation) -> Installation:
+    return Installation(
+        app_id=row.app_id,
+        enterprise_id=row.enterprise_id,
+        team_id=row.team_id,
+        team_name=row.team_name,
+        bot_token=row.bot_token,
+        bot_refresh_token=row.bot_refresh_token,
+        bot_token_expires_at=epoch(row.bot_token_expires_at),
+        bot_id=row.bot_id,
+        bot_user_id=row.bot_user_id,
+        bot_scopes=row.bot_scopes,
+        user_id=row.installer_user_id,
+        user_token=row.user_token,
+        user_scopes=row.user_scopes,
+        is_enterprise_install=row.is_enterprise_install,
+        installed_at=row.installed_at.timestamp(),
+    )

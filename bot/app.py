@@ -142,9 +142,9 @@ class Trellis:
         return replies
 
 
-def build(settings: Settings, clock: Clock) -> Trellis:
+def build(settings: Settings, clock: Clock, *, inline_sqlite: bool = False) -> Trellis:
     redaction.install(settings)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, inline_sqlite=inline_sqlite)
     directory = DirectoryRepository(
         db, clock, timezone=settings.trellis_timezone, locale=settings.trellis_locale
     )
@@ -337,9 +337,12 @@ def build(settings: Settings, clock: Clock) -> Trellis:
 
 
 @asynccontextmanager
-async def lifespan(settings: Settings, clock: Clock) -> AsyncIterator[Trellis]:
-    """Open the database, bring its schema up to date, and close it again on the way out."""
-    trellis = build(settings, clock)
+async def lifespan(
+    settings: Settings, clock: Clock, *, inline_sqlite: bool = False
+) -> AsyncIterator[Trellis]:
+    """Open the database, bring its schema up to date, and close it again on the way out.
+    `inline_sqlite`: the demo's scratch database (see `Database`)."""
+    trellis = build(settings, clock, inline_sqlite=inline_sqlite)
     lock = ProcessLock(settings.database_url)
     try:
         await trellis.db.check()

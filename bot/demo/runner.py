@@ -110,7 +110,7 @@ async def run_demo(
             {"DATABASE_URL": f"sqlite+aiosqlite:///{folder}/demo.db", "TRELLIS_TIMEZONE": "UTC"}
         )
         clock = SimulatedClock(START)
-        async with lifespan(settings, clock) as trellis:
+        async with lifespan(settings, clock, inline_sqlite=True) as trellis:
             console = DemoConsole(trellis, clock)
             driver = Driver(console)
             out.write(

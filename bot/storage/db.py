@@ -16,6 +16,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.storage.inline_sqlite import inline_creator
+
 BUSY_TIMEOUT_MS = 5000
 MEMO = "trellis_memo"
 DEFERRED = "trellis_deferred"
@@ -116,11 +118,16 @@ def _begin(conn: Any) -> None:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, inline_sqlite: bool = False) -> None:
+        """`inline_sqlite`: run a SQLite file's calls on the event loop's thread (see
+        `inline_sqlite.py`), for a scratch database on a memory file system."""
         self.url = url
+        path = sqlite_path(url)
         # SQLite: each pooled connection is an aiosqlite thread; a few suffice (one writer,
         # short reads) and fewer threads fight less over the GIL in a burst.
-        pool = {"pool_size": 4, "max_overflow": 4} if sqlite_path(url) else {}
+        pool: dict[str, Any] = {"pool_size": 4, "max_overflow": 4} if path else {}
+        if inline_sqlite and path:
+            pool["async_creator"] = inline_creator(path)
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=not is_sqlite(url), **pool
         )

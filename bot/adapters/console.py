@@ -179,7 +179,7 @@ class ConsoleCommunity:
         self.event_channel = event.channel
         replies = await self.trellis.handle(event)
         self.show_replies(replies)
-        await self.trellis.outbox.drain()
+        await self.trellis.outbox.drain(if_queued=True)
 
     async def handle_line(self, line: str) -> None:
         line = line.strip()

@@ -64,6 +64,10 @@ class Outbox:
         # Sent, but the database was away when we went to record it: recorded first thing at
         # the next drain, while our lease still holds, so the message is not sent again.
         self.unrecorded: dict[int, Callable[[], Awaitable[None]]] = {}
+        # How many times this process queued messages, and that count when a drain last
+        # found nothing due: equal means nothing new was queued here since (see `drain`).
+        self.queued = 0
+        self.found_empty_at: int | None = None
 
     def attach(self, transport: Transport, pacer: Pacer | None = None) -> None:
         self.transports[transport.platform] = transport
@@ -99,14 +103,26 @@ class Outbox:
             )
             key = item.idempotency_key or f"adhoc:{uuid.uuid4()}"
             rows.append((key, kind, target_id, payload))
-        return await self.repository.enqueue_many(community.id, rows) if rows else []
+        if not rows:
+            return []
+        stored = await self.repository.enqueue_many(community.id, rows)
+        self.queued += 1
+        return stored
 
     def _paused(self, platform: str) -> bool:
         until = self.paused_until.get(platform)
         return until is not None and self.clock.now() < until
 
-    async def drain(self, limit: int = 500) -> int:
-        """Deliver what is due; returns how many were sent."""
+    async def drain(self, limit: int = 500, *, if_queued: bool = False) -> int:
+        """Deliver what is due; returns how many were sent.
+
+        `if_queued`: skip the look when the last drain found nothing due and this process
+        queued nothing since; the drain after each console line, most of which queue
+        nothing. Retries coming due and other processes' messages wait for the next plain
+        drain (the scheduler's, `:advance`, or the serving loop's tick)."""
+        if if_queued and self.found_empty_at == self.queued and not self.unrecorded:
+            return 0
+        queued = self.queued  # before looking: a message queued meanwhile is looked for next time
         for message_id in list(self.unrecorded):
             # Taken before awaiting: two drains running at once record each message once.
             record = self.unrecorded.pop(message_id, None)
@@ -118,11 +134,9 @@ class Outbox:
                 self.unrecorded[message_id] = record  # still unrecorded: the next drain tries
                 raise
         sent = 0
-        rows = [
-            row
-            for row in await self.repository.due(limit)
-            if json.loads(row.payload)["platform"] in self.transports
-        ]
+        due = await self.repository.due(limit)
+        self.found_empty_at = None if due else queued
+        rows = [row for row in due if json.loads(row.payload)["platform"] in self.transports]
         token: datetime | None = None  # the claim on rows[i], when taken with the last record
         for i, row in enumerate(rows):
             assert row.id is not None

@@ -74,7 +74,7 @@ class DemoConsole(ConsoleCommunity):
             self.event_channel = event.channel
             self.show_replies(replies)
         self.name, self.channel = name, channel
-        await self.trellis.outbox.drain()
+        await self.trellis.outbox.drain(if_queued=True)
 
     async def deliver(
         self, community: CommunityRef, target: Outbound, message: Message

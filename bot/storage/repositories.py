@@ -508,6 +508,32 @@ class ContainerRepository:
             return list((await session.exec(statement)).all())
 
 
+OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+# The outbox's statements, built once: every message of a fan-out runs them, and a Core
+# statement on the session's connection skips the ORM's per-call statement building.
+# Bound names start with `b_`: an UPDATE reserves the column names for its values.
+_HELD = (
+    OUTBOX.c.id == bindparam("b_id"),
+    OUTBOX.c.status == "pending",
+    OUTBOX.c.next_attempt_at == bindparam("b_token"),
+)
+OUTBOX_CLAIM = (
+    update(OUTBOX)
+    .where(
+        OUTBOX.c.id == bindparam("b_id"),
+        OUTBOX.c.status == "pending",
+        OUTBOX.c.next_attempt_at <= bindparam("b_now"),
+    )
+    .values(next_attempt_at=bindparam("b_until"), claims=OUTBOX.c.claims + 1)
+)
+OUTBOX_RENEW = update(OUTBOX).where(*_HELD).values(next_attempt_at=bindparam("b_until"))
+OUTBOX_SENT = update(OUTBOX).where(*_HELD).values(status="sent", sent_at=bindparam("b_now"))
+OUTBOX_INSERT = {
+    dialect: builder(OUTBOX).on_conflict_do_nothing().returning(OUTBOX.c.idempotency_key)
+    for dialect, builder in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+
+
 class OutboxRepository:
     """Outbound messages stored before sending; a duplicate key is refused by the database."""
 
@@ -524,29 +550,33 @@ class OutboxRepository:
     async def enqueue_many(
         self, community_id: int, messages: list[tuple[str, str, str, str]]
     ) -> list[bool]:
-        """Store (key, target kind, target id, payload) messages in one transaction; each is
-        True when stored, False when its key was stored already."""
+        """Store (key, target kind, target id, payload) messages in one statement; each is
+        True when stored, False when its key was stored already (or earlier in the list)."""
         now = self.clock.now()
+        rows = [
+            {
+                "idempotency_key": key,
+                "community_id": community_id,
+                "target_kind": target_kind,
+                "target_id": target_id,
+                "payload": payload,
+                "status": "pending",
+                "attempts": 0,
+                "claims": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for key, target_kind, target_id, payload in messages
+        ]
         async with self.db.session() as session:
-            return [
-                await insert_ignoring_duplicates(
-                    session,
-                    OutboxMessage,
-                    {
-                        "idempotency_key": key,
-                        "community_id": community_id,
-                        "target_kind": target_kind,
-                        "target_id": target_id,
-                        "payload": payload,
-                        "status": "pending",
-                        "attempts": 0,
-                        "claims": 0,
-                        "next_attempt_at": now,
-                        "created_at": now,
-                    },
-                )
-                for key, target_kind, target_id, payload in messages
-            ]
+            connection = await session.connection()
+            statement = OUTBOX_INSERT["postgresql" if self.db.dialect == "postgresql" else "sqlite"]
+            inserted = set((await connection.execute(statement, rows)).scalars())
+        stored = []
+        for key, *_ in messages:
+            stored.append(key in inserted)
+            inserted.discard(key)  # a key given twice is stored once: the second is a repeat
+        return stored
 
     async def due(self, limit: int = 100) -> list[OutboxMessage]:
         async with self.db.read() as session:
@@ -574,32 +604,20 @@ class OutboxRepository:
     async def _claim(
         self, session: AsyncSession, message_id: int, lease: timedelta
     ) -> datetime | None:
-        # synchronize_session=False on the outbox's updates: no session holds outbox rows it
-        # reads back, and the default sync tests every object a session holds, per update.
         now = self.clock.now()
         until = now + lease
-        result = await session.exec(
-            update(OutboxMessage)
-            .where(
-                col(OutboxMessage.id) == message_id,
-                col(OutboxMessage.status) == "pending",
-                col(OutboxMessage.next_attempt_at) <= now,
-            )
-            .values(next_attempt_at=until, claims=col(OutboxMessage.claims) + 1)
-            .execution_options(synchronize_session=False)
-        )
+        connection = await session.connection()
+        params = {"b_id": message_id, "b_now": now, "b_until": until}
+        result = await connection.execute(OUTBOX_CLAIM, params)
         return until if result.rowcount else None
 
     async def renew(self, message_id: int, token: datetime, lease: timedelta) -> datetime | None:
         """Extend a claim still held (the heartbeat of a send in flight); None when lost."""
         until = max(self.clock.now() + lease, token)
         async with self.db.session() as session:
-            result = await session.exec(
-                update(OutboxMessage)
-                .where(*self._held(message_id, token))
-                .values(next_attempt_at=until)
-                .execution_options(synchronize_session=False)
-            )
+            connection = await session.connection()
+            params = {"b_id": message_id, "b_token": token, "b_until": until}
+            result = await connection.execute(OUTBOX_RENEW, params)
             return until if result.rowcount else None
 
     @staticmethod
@@ -622,12 +640,9 @@ class OutboxRepository:
         fan-out costs one transaction per message, not two. The claim is taken exactly when a
         separate `claim` would have been, so a crash leaves at most one message claimed."""
         async with self.db.session() as session:
-            result = await session.exec(
-                update(OutboxMessage)
-                .where(*self._held(message_id, token))
-                .values(status="sent", sent_at=self.clock.now())
-                .execution_options(synchronize_session=False)
-            )
+            connection = await session.connection()
+            params = {"b_id": message_id, "b_token": token, "b_now": self.clock.now()}
+            result = await connection.execute(OUTBOX_SENT, params)
             claimed = await self._claim(session, next_id, lease) if next_id is not None else None
             return bool(result.rowcount), claimed
 

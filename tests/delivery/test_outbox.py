@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from hypothesis import given
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 from bot.adapters.memory import MemoryCommunity
 from bot.app import Trellis
 from bot.core import codec
+from bot.core.directory import CommunityInfo
 from bot.core.messages import (
     Button,
     Buttons,
@@ -95,3 +97,43 @@ def test_messages_survive_the_outbox_codec(blocks: list[object]) -> None:
     )
     message = Message(tuple(blocks), form)  # type: ignore[arg-type]
     assert codec.loads_message(codec.dumps(message)) == message
+
+
+async def test_a_drain_after_a_console_line_looks_only_when_something_was_queued_here(
+    trellis: Trellis, community: MemoryCommunity
+) -> None:
+    """`drain(if_queued=True)` (after each console line) skips its query once a look found
+    nothing and nothing was queued here since; a plain drain (the scheduler's, the serving
+    loop's tick) always looks, so a message queued elsewhere is still sent."""
+    info = await trellis.directory.community(community.community)
+    outbox = trellis.outbox
+    ours = Outgoing(Message.text("Queued here"), ToMember(MemberRef("memory", "ana")), "k:1")
+    assert await outbox.put(info, ours)
+    assert await outbox.drain(if_queued=True) == 1
+    assert await outbox.drain(if_queued=True) == 0  # looked, found nothing
+
+    # Another process queues straight into the table: this process did not see it happen.
+    elsewhere = Outgoing(
+        Message.text("Queued elsewhere"), ToMember(MemberRef("memory", "bo")), "k:2"
+    )
+    await outbox.repository.enqueue(info.id, "k:2", "member", "bo", outbox_payload(info, elsewhere))
+    assert await outbox.drain(if_queued=True) == 0  # skipped: nothing queued here since
+    assert await outbox.drain() == 1  # the plain drain looks, and sends it
+
+    again = Outgoing(Message.text("Queued here again"), ToMember(MemberRef("memory", "ana")), "k:3")
+    assert await outbox.put(info, again)
+    assert await outbox.drain(if_queued=True) == 1
+    assert [d.text for d in community.dms_to("ana")] == ["Queued here", "Queued here again"]
+    assert [d.text for d in community.dms_to("bo")] == ["Queued elsewhere"]
+
+
+def outbox_payload(info: CommunityInfo, outgoing: Outgoing) -> str:
+    """A row as `Outbox.put_all` stores it."""
+    return json.dumps(
+        {
+            "platform": info.ref.platform,
+            "community": info.ref.external_id,
+            "target": codec.dumps(outgoing.target),
+            "message": codec.dumps(outgoing.message),
+        }
+    )

@@ -116,10 +116,11 @@ class Outbox:
     async def drain(self, limit: int = 500, *, if_queued: bool = False) -> int:
         """Deliver what is due; returns how many were sent.
 
-        `if_queued`: skip the look when the last drain found nothing due and this process
-        queued nothing since; the drain after each console line, most of which queue
-        nothing. Retries coming due and other processes' messages wait for the next plain
-        drain (the scheduler's, `:advance`, or the serving loop's tick)."""
+        `if_queued`: skip the look when the last drain left nothing due (it sent or
+        rescheduled all it found) and this process queued nothing since; the drain after
+        each console line, most of which queue nothing. Retries coming due and other
+        processes' messages wait for the next plain drain (the scheduler's, `:advance`, or
+        the serving loop's tick)."""
         if if_queued and self.found_empty_at == self.queued and not self.unrecorded:
             return 0
         queued = self.queued  # before looking: a message queued meanwhile is looked for next time
@@ -135,17 +136,21 @@ class Outbox:
                 raise
         sent = 0
         due = await self.repository.due(limit)
-        self.found_empty_at = None if due else queued
+        self.found_empty_at = None
         rows = [row for row in due if json.loads(row.payload)["platform"] in self.transports]
+        # Everything due was seen and is ours; cleared when a row is left for later.
+        left_nothing = len(due) < limit and len(rows) == len(due)
         token: datetime | None = None  # the claim on rows[i], when taken with the last record
         for i, row in enumerate(rows):
             assert row.id is not None
             if token is None:
                 if self._paused(self._platform(row)):
+                    left_nothing = False
                     continue
                 # Several processes may drain the same table: only the one that claims it sends.
                 token = await self.repository.claim(row.id, self.bounds.lease)
                 if token is None:
+                    left_nothing = False
                     continue
             flight = Flight(self.clock, self.bounds, token, self._renewer(row.id))
             token = None
@@ -154,7 +159,10 @@ class Outbox:
                 delivered, token = await self._send(row, flight, following)
                 sent += delivered
             except LeaseLost as lost:
+                left_nothing = False
                 log.warning("stopped sending %s: %s", row.idempotency_key, lost)
+        if left_nothing:
+            self.found_empty_at = queued
         return sent
 
     @staticmethod

@@ -114,7 +114,13 @@ def _begin(conn: Any) -> None:
     never fail halfway with SQLITE_BUSY. Readers begin deferred: in WAL mode they read a
     snapshot beside the writer and never wait for it."""
     read_only = conn.get_execution_options().get(READ_ONLY, False)
-    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    # On the driver's own cursor: this runs once per transaction, and SQLAlchemy's statement
+    # machinery (events, execution context, result) costs twice the BEGIN itself.
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    finally:
+        cursor.close()
 
 
 class Database:

@@ -29,15 +29,25 @@ from bot.storage.models import (
     ScheduledRun,
 )
 
+_IGNORING_DUPLICATES: dict[tuple[str, str], Any] = {}
+"""INSERT … ON CONFLICT DO NOTHING per (dialect, table), built once: the values come as
+parameters, so every call reuses one compiled statement."""
+
 
 async def insert_ignoring_duplicates(
     session: AsyncSession, model: type[SQLModel], values: dict[str, Any]
 ) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when a row was inserted."""
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    builder = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = builder(model).values(**values).on_conflict_do_nothing()
-    result = await session.exec(statement)
+    table = model.__table__  # type: ignore[attr-defined]
+    statement = _IGNORING_DUPLICATES.get((dialect, table.name))
+    if statement is None:
+        builder = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = _IGNORING_DUPLICATES[(dialect, table.name)] = builder(
+            table
+        ).on_conflict_do_nothing()
+    connection = await session.connection()
+    result = await connection.execute(statement, values)
     return bool(result.rowcount)
 
 

@@ -109,8 +109,7 @@ async def test_a_drain_after_a_console_line_looks_only_when_something_was_queued
     outbox = trellis.outbox
     ours = Outgoing(Message.text("Queued here"), ToMember(MemberRef("memory", "ana")), "k:1")
     assert await outbox.put(info, ours)
-    assert await outbox.drain(if_queued=True) == 1
-    assert await outbox.drain(if_queued=True) == 0  # looked, found nothing
+    assert await outbox.drain(if_queued=True) == 1  # sent all it found: nothing left due
 
     # Another process queues straight into the table: this process did not see it happen.
     elsewhere = Outgoing(

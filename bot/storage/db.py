@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.storage.inline_sqlite import inline_creator
+from bot.storage.inline_sqlite import inline_engine_options
 
 BUSY_TIMEOUT_MS = 5000
 MEMO = "trellis_memo"
@@ -133,7 +133,7 @@ class Database:
         # short reads) and fewer threads fight less over the GIL in a burst.
         pool: dict[str, Any] = {"pool_size": 4, "max_overflow": 4} if path else {}
         if inline_sqlite and path:
-            pool["async_creator"] = inline_creator(path)
+            pool.update(inline_engine_options(path))
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=not is_sqlite(url), **pool
         )

@@ -363,6 +363,19 @@ ROSTER = (
 )
 
 
+MEMBERSHIPS = ContainerMembership.__table__  # type: ignore[attr-defined]
+REJOIN = (
+    update(MEMBERSHIPS)
+    .where(
+        MEMBERSHIPS.c.container_id == bindparam("b_container"),
+        MEMBERSHIPS.c.member_id == bindparam("b_member"),
+        MEMBERSHIPS.c.left_at.is_not(None),
+    )
+    .values(left_at=None, joined_at=bindparam("b_now"))
+)
+"""A member who left comes back: the row they had, open again from now."""
+
+
 class ContainerRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -425,24 +438,18 @@ class ContainerRepository:
     ) -> bool:
         """Add a member (or bring back one who left); False when they were already in."""
         async with self.db.session() as session:
-            statement = select(ContainerMembership).where(
-                ContainerMembership.container_id == container_id,
-                ContainerMembership.member_id == member_id,
-            )
-            existing = (await session.exec(statement)).first()
-            if existing is None:
-                session.add(
-                    ContainerMembership(
-                        container_id=container_id, member_id=member_id, role=role, joined_at=now
-                    )
-                )
+            values = {
+                "container_id": container_id,
+                "member_id": member_id,
+                "role": role,
+                "joined_at": now,
+                "left_at": None,
+            }
+            if await insert_ignoring_duplicates(session, ContainerMembership, values):
                 return True
-            if existing.left_at is None:
-                return False
-            existing.left_at = None
-            existing.joined_at = now
-            session.add(existing)
-            return True
+            connection = await session.connection()
+            params = {"b_container": container_id, "b_member": member_id, "b_now": now}
+            return bool((await connection.execute(REJOIN, params)).rowcount)
 
     async def leave(self, container_id: int, member_id: int, now: datetime) -> bool:
         async with self.db.session() as session:

@@ -119,18 +119,22 @@ class DirectoryRepository:
         self._communities: dict[CommunityRef, CommunityInfo] = {}
         # (community id, platform user id) -> (what the platform last told us, the member).
         self._members: dict[tuple[int, str], tuple[tuple[str, str | None, bool], MemberInfo]] = {}
+        # (community id, platform user id) -> member id, for members a message only names.
+        self._ids: dict[tuple[int, str], int] = {}
         self._version = db.members_version
 
     def forget(self) -> None:
         """Drop every cached row (after a rolled-back group: its new ids are gone)."""
         self._communities.clear()
         self._members.clear()
+        self._ids.clear()
 
     def _member_cache(
         self,
     ) -> dict[tuple[int, str], tuple[tuple[str, str | None, bool], MemberInfo]]:
         if self._version != self.db.members_version:
             self._members.clear()
+            self._ids.clear()
             self._version = self.db.members_version
         return self._members
 
@@ -232,8 +236,13 @@ class DirectoryRepository:
         key = (community.id, ref.external_id)
         if key in members:
             return members[key][1].id
+        if key in self._ids:
+            return self._ids[key]
         found = await self.find_member(community, ref)
-        return found.id if found else None
+        if found is None:
+            return None  # not remembered: they may turn up later
+        self._ids[key] = found.id
+        return found.id
 
     async def member_by_id(self, member_id: int) -> MemberInfo | None:
         async with self.db.session() as session:

@@ -138,10 +138,10 @@ class PulseService:
             return None
         circle = await self.circles.of(container)
         message = self.pulse_message(container, pulse)
-        for member in circle.active(now):
-            await self.sender.put(
-                circle.community, dm(member, message, f"pulse:{pulse.id}:{member.id}")
-            )
+        await self.sender.put_all(
+            circle.community,
+            [dm(member, message, f"pulse:{pulse.id}:{member.id}") for member in circle.active(now)],
+        )
         remind_at = (
             closes - timedelta(days=1)
             if container.pulse_open_days >= 2
@@ -192,11 +192,14 @@ class PulseService:
                 Text("Two clicks are enough. Your answers stay private."),
             )
         )
-        for member in circle.active(due):
-            if member.id not in answered:
-                await self.sender.put(
-                    circle.community, dm(member, reminder, f"pulse-remind:{pulse.id}:{member.id}")
-                )
+        await self.sender.put_all(
+            circle.community,
+            [
+                dm(member, reminder, f"pulse-remind:{pulse.id}:{member.id}")
+                for member in circle.active(due)
+                if member.id not in answered
+            ],
+        )
 
     async def pulse_and_container(
         self, payload: dict[str, object]

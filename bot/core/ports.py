@@ -71,3 +71,7 @@ class Sender(Protocol):
     """Stores a message for delivery (the outbox); False when its key was already stored."""
 
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool: ...
+
+    async def put_all(self, community: CommunityInfo, outgoing: list[Outgoing]) -> list[bool]:
+        """Several at once (a fan-out): one statement stores them all."""
+        ...

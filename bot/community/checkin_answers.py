@@ -12,6 +12,7 @@ from bot.community.privacy import LABELS, Sharing, may_see, parse_sharing, shows
 from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.messages import Block, Context, Message, Text
 from bot.core.parsing import CommandError
+from bot.storage.checkins_repository import MemberRound
 from bot.storage.models import Container
 from bot.storage.models.checkins import CheckinRound
 
@@ -21,39 +22,39 @@ class ReflectionService:
         self.deps = deps
         self.repo = deps.checkins
 
-    async def zone(self, community: CommunityInfo, member: MemberInfo, round_: CheckinRound) -> str:
-        schedule = await self.repo.schedule_for(round_.container_id)
-        return member.timezone or (schedule.zone if schedule else None) or community.timezone
-
-    async def my_round(self, member: MemberInfo, raw_round: str) -> CheckinRound:
-        """The round a button or form names, if this member was sent it."""
-        round_ = await self.repo.round(int(raw_round)) if raw_round.isdigit() else None
-        delivery = await self.repo.delivery(round_.id, member.id) if round_ and round_.id else None
-        if round_ is None or delivery is None or delivery.status != "sent":
+    async def my_round(self, member: MemberInfo, raw_round: str) -> MemberRound:
+        """The round a button or form names, if this member was sent it, with its
+        container's name and its schedule's zone (one query)."""
+        found = (
+            await self.repo.member_round(int(raw_round), member.id) if raw_round.isdigit() else None
+        )
+        if found is None or found.delivery_status != "sent":
             raise CommandError(
                 "That check-in was not sent to you. `/trellis me reflections` "
                 "lists the ones you answered."
             )
-        return round_
+        return found
 
     async def container_name(self, round_: CheckinRound) -> str:
         container = await self.repo.container(round_.container_id)
         return container.name if container else "your container"
 
     async def form(self, community: CommunityInfo, member: MemberInfo, raw_round: str) -> Message:
-        round_ = await self.my_round(member, raw_round)
+        found = await self.my_round(member, raw_round)
+        round_ = found.round
         assert round_.id is not None
         if round_.closed_at is not None:
-            zone = await self.zone(community, member, round_)
+            zone = zone_for(community, member, found)
             raise CommandError(
                 f"This check-in closed {local(round_.closed_at, zone)}. "
                 "Your answers are kept: see them with `/trellis me reflections`."
             )
-        existing = {a.question_index: a.text for a in await self.repo.answers(round_.id, member.id)}
+        existing = {
+            a.question_index: a.text for a in await self.repo.member_answers(round_.id, member.id)
+        }
         questions = round_questions(round_)
-        name = await self.container_name(round_)
         return Message(
-            (Text(f"Your check-in for {name} ({round_.label})."),),
+            (Text(f"Your check-in for {name_of(found)} ({round_.label})."),),
             form=msg.reflect_form(round_, questions, existing),
         )
 
@@ -65,11 +66,12 @@ class ReflectionService:
         values: dict[str, str],
         now: datetime,
     ) -> Message:
-        round_ = await self.my_round(member, raw_round)
+        found = await self.my_round(member, raw_round)
+        round_ = found.round
         assert round_.id is not None
         questions = round_questions(round_)
         texts = {index: values.get(f"q{index + 1}", "").strip() for index in range(len(questions))}
-        zone = await self.zone(community, member, round_)
+        zone = zone_for(community, member, found)
         if round_.closed_at is not None or now >= round_.closes_at:
             return msg.shown_back(
                 f"This check-in closed {local(round_.closes_at, zone)}, so answers can no "
@@ -88,17 +90,16 @@ class ReflectionService:
                 questions,
                 texts,
             )
-        existing = await self.repo.answers(round_.id, member.id)
-        if not any(texts.values()) and not existing:
+        # Only an all-empty form needs to know what is stored already (it may only clear).
+        if not any(texts.values()) and not await self.repo.member_answers(round_.id, member.id):
             raise CommandError("Write at least one answer, even one line, then press Save.")
-        await self.repo.save_answers(
+        answers = await self.repo.save_answers(
             round_.id,
             member.id,
             [(i, questions[i].text, text) for i, text in texts.items()],
             now,
         )
-        answers = await self.repo.answers(round_.id, member.id)
-        return msg.saved(await self.container_name(round_), round_, questions, answers, zone)
+        return msg.saved(name_of(found), round_, questions, answers, zone)
 
     async def choose_sharing(self, member: MemberInfo, action_id: str, value: str) -> Message:
         number_text = action_id.removeprefix(msg.SHARE)
@@ -106,7 +107,7 @@ class ReflectionService:
         level = parse_sharing(raw_level)
         if not number_text.isdigit() or level is None:
             raise CommandError("That choice is no longer valid. Run `/trellis me reflections`.")
-        round_ = await self.my_round(member, raw_round)
+        round_ = (await self.my_round(member, raw_round)).round
         assert round_.id is not None
         index = int(number_text) - 1
         if not await self.repo.set_sharing(round_.id, member.id, index, level.value):
@@ -214,3 +215,12 @@ class ReflectionService:
                 )
             )
         return Message(tuple(blocks))
+
+
+def zone_for(community: CommunityInfo, member: MemberInfo, found: MemberRound) -> str:
+    """The member's own zone, else their round's schedule's, else the community's."""
+    return member.timezone or found.schedule_zone or community.timezone
+
+
+def name_of(found: MemberRound) -> str:
+    return found.container_name if found.container_name is not None else "your container"

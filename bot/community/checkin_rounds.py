@@ -33,7 +33,7 @@ from bot.core.messages import Message, Outgoing, ToChannel, ToMember
 from bot.core.refs import ChannelRef
 from bot.dialogue.prompt_bank import QuestionSet, checkin_prompts
 from bot.storage.models import Container, Member
-from bot.storage.models.checkins import CheckinRound, CheckinSchedule
+from bot.storage.models.checkins import CheckinDelivery, CheckinRound, CheckinSchedule
 
 log = logging.getLogger(__name__)
 Job = Callable[[dict[str, Any], datetime], Awaitable[None]]
@@ -182,33 +182,56 @@ class RoundRunner:
         active = {m.id for m, _ in await self.deps.containers.members(container.id)}
         questions = round_questions(round_)
         grace = timedelta(hours=round_.grace_hours)
-        sent, late = 0, []
-        for delivery, member in await self.repo.pending_due(round_id, now):
-            assert delivery.id is not None and member.id is not None
+        due = await self.repo.pending_due(round_id, now)
+
+        def outcome(delivery: CheckinDelivery, member: Member) -> str:
             if member.id not in active:
-                await self.repo.set_delivery(delivery.id, status="left")
-            elif member.paused_until is not None and member.paused_until > now:
-                await self.repo.set_delivery(delivery.id, status="paused")
+                return "left"
+            if member.paused_until is not None and member.paused_until > now:
+                return "paused"
+            return "late" if now - delivery.due_at > grace else "sent"
+
+        outcomes = [outcome(delivery, member) for delivery, member in due]
+        # Chosen from each member's own motivation points, shown to them alone: read for
+        # everyone this run sends to at once.
+        receivers = [
+            m.id
+            for (_, m), o in zip(due, outcomes, strict=True)
+            if o == "sent" and m.id is not None
+        ]
+        openings = (
+            await self.deps.fitting.fitting_prompts(receivers, community.locale, round_id)
+            if receivers
+            else {}
+        )
+        sent, late = 0, []
+        # Marked together after the loop, in the run's transaction: every mark still follows
+        # its message being stored (a retry re-stores nothing and just marks).
+        marks: list[tuple[int, dict[str, Any]]] = []
+        for (delivery, member), status in zip(due, outcomes, strict=True):
+            assert delivery.id is not None and member.id is not None
+            if status == "paused":
+                assert member.paused_until is not None
                 await self.plan_welcome_back(member, member.paused_until)
-            elif now - delivery.due_at > grace:
-                await self.repo.set_delivery(delivery.id, status="late")
+            elif status == "late":
                 late.append(member.display_name)
-            else:
+            elif status == "sent":
                 zone = zone_of(member, schedule, community)
-                # Chosen from the member's own motivation points, shown to them alone.
-                opening = await self.deps.fitting.fitting_prompt(
-                    member.id, community.locale, round_id
-                )
                 await self.deps.postbox.put(
                     community,
                     Outgoing(
-                        msg.checkin_dm(container.name, round_, questions, zone, opening),
+                        msg.checkin_dm(
+                            container.name, round_, questions, zone, openings.get(member.id)
+                        ),
                         ToMember(ref_of(community, member)),
                         idempotency_key=f"checkin:{round_id}:{member.id}",
                     ),
                 )
-                await self.repo.set_delivery(delivery.id, status="sent", sent_at=now)
+                marks.append((delivery.id, {"status": "sent", "sent_at": now}))
                 sent += 1
+                continue
+            marks.append((delivery.id, {"status": status}))
+        await self.repo.set_deliveries(marks)
         if late:
             note = msg.late_note(container.name, round_.label, late, round_.grace_hours)
             await self.tell_facilitators(
@@ -247,6 +270,7 @@ class RoundRunner:
         schedule = await self.repo.schedule_for(round_.container_id)
         assert container is not None
         cutoff = now - timedelta(hours=round_.remind_hours)
+        reminded: list[tuple[int, dict[str, Any]]] = []
         for delivery, member in await self.repo.to_remind(round_.id, cutoff):
             assert delivery.id is not None
             zone = zone_of(member, schedule, community)
@@ -258,7 +282,9 @@ class RoundRunner:
                     idempotency_key=f"checkin:remind:{round_.id}:{member.id}",
                 ),
             )
-            await self.repo.set_delivery(delivery.id, reminded_at=now)
+            reminded.append((delivery.id, {"reminded_at": now}))
+        # One statement for all, after their messages are stored (as in `send_due`).
+        await self.repo.set_deliveries(reminded)
 
     async def close_job(self, payload: dict[str, Any], due: datetime) -> None:
         round_id = int(payload["round"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -38,10 +39,21 @@ class FittingPrompts(Protocol):
 
     async def fitting_prompt(self, member_id: int, locale: str, seed: int) -> str | None: ...
 
+    async def fitting_prompts(
+        self, member_ids: Sequence[int], locale: str, seed: int
+    ) -> dict[int, str]:
+        """`fitting_prompt` for many members in one look; a member with none is left out."""
+        ...
+
 
 class NoFittingPrompts:
     async def fitting_prompt(self, member_id: int, locale: str, seed: int) -> str | None:
         return None
+
+    async def fitting_prompts(
+        self, member_ids: Sequence[int], locale: str, seed: int
+    ) -> dict[int, str]:
+        return {}
 
 
 @dataclass

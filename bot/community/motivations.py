@@ -3,13 +3,14 @@ in aggregate for camaraderie crowding. The one place that decides who may see a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.community.motivation_measures import (
     NEED_FIELDS,
+    REASON_FIELDS,
     Answers,
     Reason,
     Relation,
@@ -159,6 +160,15 @@ class MotivationService:
         if current is None:
             return None
         return fitting_prompt(points_of(current), locale, seed) or None
+
+    async def fitting_prompts(
+        self, member_ids: Sequence[int], locale: str, seed: int
+    ) -> dict[int, str]:
+        """`fitting_prompt` for many members (a round's fan-out) with one read of their
+        current statements' points; members without a statement or a prompt are left out."""
+        points = await self.motivations.latest_points(member_ids, REASON_FIELDS)
+        prompts = {m: fitting_prompt(p, locale, seed) for m, p in points.items()}
+        return {m: prompt for m, prompt in prompts.items() if prompt}
 
     async def match_signals(self, member_ids: Iterable[int], locale: str) -> dict[int, MatchSignal]:
         """What `similar` matching may use, per member: only a current statement its author

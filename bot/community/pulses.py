@@ -19,7 +19,7 @@ from bot.core.registry import Registry
 from bot.dialogue.bank import load, texts
 from bot.storage.models import Container, TrustPulse
 from bot.storage.repositories import ContainerRepository
-from bot.storage.trust_repository import PulseRepository
+from bot.storage.trust_repository import PulseRepository, PulseState
 
 IMPROVE = "improve"
 MAX_NOTE = 1000
@@ -214,10 +214,10 @@ class PulseService:
 
     async def open_pulse_for(
         self, ctx: Context[ActionChosen] | Context[FormSubmitted], raw: str
-    ) -> TrustPulse:
-        pulse = await self.pulses.get(int(raw)) if raw.isdigit() else None
-        container = await self.containers.get(pulse.container_id) if pulse else None
-        if pulse is None or container is None or container.community_id != ctx.community.id:
+    ) -> PulseState:
+        # The pulse and its container's community in one query: a click reads nothing else.
+        pulse = await self.pulses.state(int(raw)) if raw.isdigit() else None
+        if pulse is None or pulse.community_id != ctx.community.id:
             raise CommandError("That pulse no longer exists.")
         if pulse.closed or ctx.now >= pulse.closes_at:
             raise CommandError(
@@ -240,7 +240,6 @@ class PulseService:
             raise CommandError(
                 f"Answers go from {trust.SCALE_MIN} to {trust.SCALE_MAX}; {score} is outside the scale."
             )
-        assert pulse.id is not None
         await self.pulses.answer(pulse.id, ctx.member.id, code, score, ctx.now)
         text = {i.code: i.text for i in trust.items()}[code]
         return [
@@ -287,7 +286,6 @@ class PulseService:
             raise CommandError("note: write a sentence, or close the form.")
         if len(note) > MAX_NOTE:
             raise CommandError(f"note: at most {MAX_NOTE} characters (yours has {len(note)}).")
-        assert pulse.id is not None
         await self.pulses.answer(pulse.id, ctx.member.id, IMPROVE, 0, ctx.now, note=note)
         return [
             Outgoing(

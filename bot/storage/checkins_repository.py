@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import Update, and_, bindparam, func, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.directory import CommunityInfo
 from bot.storage.db import Database
@@ -22,6 +28,97 @@ from bot.storage.models.checkins import (
     CheckinSchedule,
 )
 from bot.storage.repositories import community_info, insert_ignoring_duplicates
+
+ROUNDS = CheckinRound.__table__  # type: ignore[attr-defined]
+DELIVERIES = CheckinDelivery.__table__  # type: ignore[attr-defined]
+ANSWERS = CheckinAnswer.__table__  # type: ignore[attr-defined]
+SCHEDULES = CheckinSchedule.__table__  # type: ignore[attr-defined]
+CONTAINERS = Container.__table__  # type: ignore[attr-defined]
+
+# Built once: a Reflect click and every answer form read these (no statement to build or key).
+# The round with what a member's click needs around it: the member's delivery status (the
+# inner join leaves no row when it was not sent to them), the container's name, the zone
+# of the container's schedule.
+MEMBER_ROUND = (
+    core_select(
+        *ROUNDS.c,
+        DELIVERIES.c.status.label("delivery_status"),
+        CONTAINERS.c.name.label("container_name"),
+        SCHEDULES.c.zone.label("schedule_zone"),
+    )
+    .select_from(
+        ROUNDS.join(
+            DELIVERIES,
+            and_(
+                DELIVERIES.c.round_id == ROUNDS.c.id,
+                DELIVERIES.c.member_id == bindparam("member"),
+            ),
+        )
+        .outerjoin(CONTAINERS, CONTAINERS.c.id == ROUNDS.c.container_id)
+        .outerjoin(SCHEDULES, SCHEDULES.c.container_id == ROUNDS.c.container_id)
+    )
+    .where(ROUNDS.c.id == bindparam("round"))
+)
+ROUND_FIELDS = tuple(column.name for column in ROUNDS.c)
+MEMBER_ANSWERS = (
+    core_select(*ANSWERS.c)
+    .where(ANSWERS.c.round_id == bindparam("round"), ANSWERS.c.member_id == bindparam("member"))
+    .order_by(ANSWERS.c.question_index)
+)
+ANSWER_FIELDS = tuple(column.name for column in ANSWERS.c)
+DELETE_ANSWER = ANSWERS.delete().where(
+    ANSWERS.c.round_id == bindparam("b_round"),
+    ANSWERS.c.member_id == bindparam("b_member"),
+    ANSWERS.c.question_index == bindparam("b_index"),
+)
+
+
+def _answer_upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (round, member, question) DO UPDATE of the text: a new answer is
+    private ("me") and keeps its question, sharing and first time when it is edited."""
+    builder = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = builder(ANSWERS)
+    return statement.on_conflict_do_update(
+        index_elements=[ANSWERS.c.round_id, ANSWERS.c.member_id, ANSWERS.c.question_index],
+        set_={"text": statement.excluded.text, "updated_at": statement.excluded.updated_at},
+    )
+
+
+ANSWER_UPSERT = {dialect: _answer_upsert(dialect) for dialect in ("sqlite", "postgresql")}
+# UPDATE checkindelivery SET <these columns> WHERE id = …, one per set of columns changed.
+_DELIVERY_UPDATES: dict[tuple[str, ...], Update] = {}
+
+
+def _delivery_update(names: tuple[str, ...]) -> Update:
+    statement = _DELIVERY_UPDATES.get(names)
+    if statement is None:
+        statement = _DELIVERY_UPDATES[names] = (
+            update(DELIVERIES)
+            .where(DELIVERIES.c.id == bindparam("b_id"))
+            .values({name: bindparam(f"b_{name}") for name in names})
+        )
+    return statement
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRound:
+    """A round as one member's click sees it (see `CheckinRepository.member_round`)."""
+
+    round: CheckinRound
+    delivery_status: str
+    container_name: str | None  # None: the container is gone
+    schedule_zone: str | None  # the zone of the container's schedule, if it has one
+
+
+def _dialect(session: AsyncSession) -> str:
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+async def _member_answers(
+    connection: AsyncConnection, round_id: int, member_id: int
+) -> list[CheckinAnswer]:
+    rows = await connection.execute(MEMBER_ANSWERS, {"round": round_id, "member": member_id})
+    return [CheckinAnswer(**dict(zip(ANSWER_FIELDS, row, strict=True))) for row in rows]
 
 
 class CheckinRepository:
@@ -136,6 +233,25 @@ class CheckinRepository:
         async with self.db.read() as session:
             return await session.get(CheckinRound, round_id)
 
+    async def member_round(self, round_id: int, member_id: int) -> MemberRound | None:
+        """The round with the member's delivery status, its container's name and its
+        schedule's zone, in one prebuilt query; None when the round was never delivered to
+        the member (or does not exist). The round is a detached copy, not a session's."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            row = (
+                await connection.execute(MEMBER_ROUND, {"round": round_id, "member": member_id})
+            ).first()
+        if row is None:
+            return None
+        found = row._mapping
+        return MemberRound(
+            round=CheckinRound(**{name: found[name] for name in ROUND_FIELDS}),
+            delivery_status=found["delivery_status"],
+            container_name=found["container_name"],
+            schedule_zone=found["schedule_zone"],
+        )
+
     async def close_round(self, round_id: int, now: datetime) -> bool:
         """Close a round; False when it was already closed."""
         async with self.db.session() as session:
@@ -208,23 +324,35 @@ class CheckinRepository:
             return (await session.exec(statement)).first()
 
     async def set_delivery(self, delivery_id: int, **values: Any) -> None:
+        await self.set_deliveries([(delivery_id, values)])
+
+    async def set_deliveries(self, changes: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Change these deliveries (id, column values): one prebuilt UPDATE per set of
+        columns changed, run for all their rows at once (executemany)."""
+        if not changes:
+            return
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for delivery_id, values in changes:
+            names = tuple(sorted(values))
+            params = {f"b_{name}": value for name, value in values.items()}
+            params["b_id"] = delivery_id
+            groups.setdefault(names, []).append(params)
         async with self.db.session() as session:
+            connection = await session.connection()
+            for names, rows in groups.items():
+                await connection.execute(_delivery_update(names), rows)
             # A round's fan-out runs in one transaction whose session holds every delivery and
-            # member it loaded: SQLAlchemy's default sync ("evaluate") would test each update
-            # against all of them (quadratic in the round's size, minutes for 1,000 members).
-            # Only this row can change, so only it is brought up to date.
-            await session.exec(
-                update(CheckinDelivery)
-                .where(col(CheckinDelivery.id) == delivery_id)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            loaded = session.sync_session.identity_map.get(
-                session.sync_session.identity_key(CheckinDelivery, delivery_id)
-            )
-            if loaded is not None:
-                for name, value in values.items():
-                    set_committed_value(loaded, name, value)
+            # member it loaded. Core updates leave them alone (SQLAlchemy's own sync would test
+            # each update against all of them: quadratic in the round's size); only the rows
+            # changed are brought up to date.
+            identity_map = session.sync_session.identity_map
+            for delivery_id, values in changes:
+                loaded = identity_map.get(
+                    session.sync_session.identity_key(CheckinDelivery, delivery_id)
+                )
+                if loaded is not None:
+                    for name, value in values.items():
+                        set_committed_value(loaded, name, value)
 
     async def to_remind(
         self, round_id: int, due_before: datetime
@@ -258,38 +386,43 @@ class CheckinRepository:
             )
             return list((await session.exec(statement)).all())
 
+    async def member_answers(self, round_id: int, member_id: int) -> list[CheckinAnswer]:
+        """One member's answers in a round by question (as `answers` with a member), in one
+        prebuilt query; detached copies."""
+        async with self.db.read() as session:
+            return await _member_answers(await session.connection(), round_id, member_id)
+
     async def save_answers(
         self, round_id: int, member_id: int, answers: Sequence[tuple[int, str, str]], now: datetime
-    ) -> None:
-        """Write (index, question, text) answers; an empty text removes an earlier answer."""
+    ) -> list[CheckinAnswer]:
+        """Write (index, question, text) answers; an empty text removes an earlier answer.
+        Returns the member's answers in the round as this transaction left them."""
+        removed = [
+            {"b_round": round_id, "b_member": member_id, "b_index": index}
+            for index, _, text in answers
+            if not text
+        ]
+        written = [
+            {
+                "round_id": round_id,
+                "member_id": member_id,
+                "question_index": index,
+                "question": question,
+                "text": text,
+                "sharing": "me",
+                "answered_at": now,
+                "updated_at": now,
+            }
+            for index, question, text in answers
+            if text
+        ]
         async with self.db.session() as session:
-            for index, question, text in answers:
-                where = (
-                    col(CheckinAnswer.round_id) == round_id,
-                    col(CheckinAnswer.member_id) == member_id,
-                    col(CheckinAnswer.question_index) == index,
-                )
-                if not text:
-                    await session.exec(delete(CheckinAnswer).where(*where))
-                    continue
-                inserted = await insert_ignoring_duplicates(
-                    session,
-                    CheckinAnswer,
-                    {
-                        "round_id": round_id,
-                        "member_id": member_id,
-                        "question_index": index,
-                        "question": question,
-                        "text": text,
-                        "sharing": "me",
-                        "answered_at": now,
-                        "updated_at": now,
-                    },
-                )
-                if not inserted:
-                    await session.exec(
-                        update(CheckinAnswer).where(*where).values(text=text, updated_at=now)
-                    )
+            connection = await session.connection()
+            if removed:
+                await connection.execute(DELETE_ANSWER, removed)
+            if written:
+                await connection.execute(ANSWER_UPSERT[_dialect(session)], written)
+            return await _member_answers(connection, round_id, member_id)
 
     async def set_sharing(self, round_id: int, member_id: int, index: int, sharing: str) -> bool:
         async with self.db.session() as session:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from bot.core.directory import CommunityInfo
@@ -21,6 +22,8 @@ from bot.storage.models import (
 from bot.storage.repositories import community_info, insert_ignoring_duplicates
 
 DEFAULT_EVERY_WEEKS = 12
+# Members looked up per statement: well below the databases' limits on bound parameters.
+LOOKUP_CHUNK = 2000
 
 
 class MotivationRepository:
@@ -70,6 +73,30 @@ class MotivationRepository:
                 .order_by(col(MotivationStatement.created_at), col(MotivationStatement.id))
             )
             return list((await session.exec(statement)).all())
+
+    async def latest_points(
+        self, member_ids: Sequence[int], fields: Sequence[str]
+    ) -> dict[int, dict[str, int]]:
+        """These columns of each member's current (newest) statement, for many members in
+        one query (a few for a very large list); a member with no statement is left out."""
+        table = MotivationStatement.__table__  # type: ignore[attr-defined]
+        columns = [table.c[name] for name in fields]
+        current: dict[int, dict[str, int]] = {}
+        async with self.db.read() as session:
+            connection = await session.connection()
+            for start in range(0, len(member_ids), LOOKUP_CHUNK):
+                chunk = list(member_ids[start : start + LOOKUP_CHUNK])
+                statement = (
+                    core_select(table.c.member_id, *columns)
+                    .where(table.c.member_id.in_(chunk))
+                    .order_by(table.c.created_at, table.c.id)
+                )
+                for row in await connection.execute(statement):
+                    # oldest first: the last one wins
+                    current[row[0]] = {
+                        name: int(value) for name, value in zip(fields, row[1:], strict=True)
+                    }
+        return current
 
     async def active_memberships(self, member_id: int) -> dict[int, str]:
         """The containers a member is in now: container id -> role."""

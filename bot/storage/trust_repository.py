@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from bot.storage.db import Database
@@ -12,6 +17,7 @@ from bot.storage.models import (
     Agreement,
     AgreementVote,
     ClosingReflection,
+    Container,
     Member,
     PurposeAgreement,
     PurposeVersion,
@@ -25,6 +31,9 @@ PURPOSES = PurposeVersion.__table__  # type: ignore[attr-defined]
 AGREEMENTS = PurposeAgreement.__table__  # type: ignore[attr-defined]
 MEMBERS = Member.__table__  # type: ignore[attr-defined]
 SHARES = Share.__table__  # type: ignore[attr-defined]
+PULSES = TrustPulse.__table__  # type: ignore[attr-defined]
+TRUST_ANSWERS = TrustAnswer.__table__  # type: ignore[attr-defined]
+CONTAINERS = Container.__table__  # type: ignore[attr-defined]
 # Built once: `container show` runs these on every call (no statement to build or key).
 LATEST_PURPOSE = (
     select(
@@ -43,6 +52,48 @@ OUTCOMES_SINCE = (
     .where(SHARES.c.container_id == bindparam("container"), SHARES.c.at >= bindparam("since"))
     .group_by(SHARES.c.outcome)
 )
+
+# Built once: every pulse button click reads its pulse with its container's community.
+PULSE_WITH_COMMUNITY = core_select(
+    PULSES.c.id,
+    PULSES.c["items"],
+    PULSES.c.closes_at,
+    PULSES.c.closed,
+    CONTAINERS.c.community_id,
+).where(PULSES.c.id == bindparam("pulse"), CONTAINERS.c.id == PULSES.c.container_id)
+
+
+def _answer_upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT (pulse, member, item) DO UPDATE: a second rating of an item
+    replaces the first in one statement (uq_trust_answer)."""
+    builder = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = builder(TRUST_ANSWERS)
+    return statement.on_conflict_do_update(
+        index_elements=[
+            TRUST_ANSWERS.c.pulse_id,
+            TRUST_ANSWERS.c.member_id,
+            TRUST_ANSWERS.c.item,
+        ],
+        set_={
+            "score": statement.excluded.score,
+            "note": statement.excluded.note,
+            "at": statement.excluded.at,
+        },
+    )
+
+
+ANSWER_UPSERT = {dialect: _answer_upsert(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+@dataclass(frozen=True, slots=True)
+class PulseState:
+    """What answering a pulse needs of it, and the community of its container."""
+
+    id: int
+    items: str
+    closes_at: datetime
+    closed: bool
+    community_id: int
 
 
 class PurposeRepository:
@@ -206,6 +257,16 @@ class PulseRepository:
         async with self.db.read() as session:
             return await session.get(TrustPulse, pulse_id)
 
+    async def state(self, pulse_id: int) -> PulseState | None:
+        """The pulse with its container's community, in one prebuilt query; None when the
+        pulse (or its container) is gone."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            row = (await connection.execute(PULSE_WITH_COMMUNITY, {"pulse": pulse_id})).first()
+            if row is None:
+                return None
+            return PulseState(row[0], row[1], row[2], bool(row[3]), row[4])
+
     async def latest(self, container_id: int) -> TrustPulse | None:
         async with self.db.read() as session:
             statement = (
@@ -240,22 +301,18 @@ class PulseRepository:
     ) -> None:
         """Store a rating; a second rating of the same item replaces the first."""
         async with self.db.session() as session:
-            await session.exec(
-                delete(TrustAnswer).where(
-                    col(TrustAnswer.pulse_id) == pulse_id,
-                    col(TrustAnswer.member_id) == member_id,
-                    col(TrustAnswer.item) == item,
-                )
-            )
-            session.add(
-                TrustAnswer(
-                    pulse_id=pulse_id,
-                    member_id=member_id,
-                    item=item,
-                    score=score,
-                    at=now,
-                    note=note,
-                )
+            dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+            connection = await session.connection()
+            await connection.execute(
+                ANSWER_UPSERT[dialect],
+                {
+                    "pulse_id": pulse_id,
+                    "member_id": member_id,
+                    "item": item,
+                    "score": score,
+                    "note": note,
+                    "at": now,
+                },
             )
 
     async def answers(self, pulse_id: int) -> list[TrustAnswer]:

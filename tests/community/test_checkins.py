@@ -11,6 +11,7 @@ from bot.app import Trellis
 from bot.core.messages import Message, ToChannel, ToMember
 from bot.core.ports import SimulatedClock
 from bot.core.refs import CommunityRef
+from bot.storage.checkins_repository import CheckinRepository
 from tests.community.checkin_helpers import join, meet, reflect, round_of, set_pause, share, text_of
 
 WEEKLY = "checkin schedule --every week --day mon --at 09:00"
@@ -253,3 +254,47 @@ async def test_a_custom_question_set_is_asked_and_pause_resume_work(
     await trellis.scheduler.advance(clock, timedelta(days=7))
     checkins = [d.text for d in community.dms_to("ben") if d.text.startswith("Check-in:")]
     assert len(checkins) == 1 and "1. What went well?\n2. What will you change?" in checkins[0]
+
+
+async def test_a_round_sends_and_reminds_each_member_once_and_a_rerun_adds_nothing(
+    trellis_any_db: Trellis, clock: SimulatedClock
+) -> None:
+    """The fan-out and the reminder mark their deliveries together after storing every
+    message (one statement, in the run's transaction); rerunning either sends nothing."""
+    trellis = trellis_any_db
+    community = MemoryCommunity(trellis)
+    await pod(community, clock, ben=None, caro=None, dan=None, eve=None)
+    await community.command(WEEKLY + " --remind 12h", by="ana", channel="pod")
+    await trellis.scheduler.advance(clock, timedelta(days=7, hours=1))
+    await reflect(community, "ben", {"q1": "Done"})
+    await trellis.scheduler.advance(clock, timedelta(hours=13))
+    round_id = int(round_of(community, "caro"))
+    names = ("ana", "ben", "caro", "dan", "eve")
+
+    def counts() -> dict[str, tuple[int, int]]:
+        return {
+            name: (
+                sum(d.text.startswith("Check-in:") for d in community.dms_to(name)),
+                sum("gentle reminder" in d.text for d in community.dms_to(name)),
+            )
+            for name in names
+        }
+
+    expected = {name: (1, 0 if name == "ben" else 1) for name in names}
+    assert counts() == expected
+    repo = CheckinRepository(trellis.db)
+    rows = {m.display_name: d for d, m in await repo.deliveries(round_id)}
+    assert {d.status for d in rows.values()} == {"sent"}
+    assert all(d.sent_at is not None for d in rows.values())
+    assert [n for n, d in sorted(rows.items()) if d.reminded_at is not None] == [
+        "ana",
+        "caro",
+        "dan",
+        "eve",
+    ]
+
+    for kind in ("checkin.send", "checkin.remind"):
+        async with trellis.db.transaction():
+            await trellis.scheduler.jobs[kind]({"round": round_id}, clock.now())
+    await trellis.outbox.drain()
+    assert counts() == expected

@@ -70,5 +70,30 @@ async def test_a_marked_delivery_reads_back_marked_in_the_same_transaction(
             assert first.id not in {d.id for d, _ in await checkins.pending_due(round_id, T0)}
         after = {d.id: (d.status, d.sent_at) for d, _ in await checkins.deliveries(round_id)}
         assert after[first.id] == ("sent", T0)
+
+        # Many at once (a run marks what it sent after the loop): each row its own values.
+        later = T0 + timedelta(hours=1)
+        async with database.transaction():
+            due = await checkins.pending_due(round_id, later)
+            (second, _), (third, _) = due
+            assert second.id is not None and third.id is not None
+            await checkins.set_deliveries(
+                [
+                    (second.id, {"status": "sent", "sent_at": later}),
+                    (third.id, {"status": "paused"}),
+                    (first.id, {"reminded_at": later}),
+                ]
+            )
+            assert (second.status, second.sent_at, third.status) == ("sent", later, "paused")
+            assert not await checkins.pending_due(round_id, later)
+        rows = {
+            d.id: (d.status, d.sent_at, d.reminded_at)
+            for d, _ in await checkins.deliveries(round_id)
+        }
+        assert rows == {
+            first.id: ("sent", T0, later),
+            second.id: ("sent", later, None),
+            third.id: ("paused", None, None),
+        }
     finally:
         await database.dispose()

@@ -51,7 +51,23 @@ async def test_rounds_deliveries_and_answers_are_unique(
     await repo.save_answers(first.id, ana.id, [(0, "What?", "one")], now)
     await repo.save_answers(first.id, ana.id, [(0, "What?", "two"), (1, "So?", "x")], now)
     assert await repo.set_sharing(first.id, ana.id, 0, "facilitators")
-    await repo.save_answers(first.id, ana.id, [(1, "So?", "")], now)
+    saved = await repo.save_answers(first.id, ana.id, [(1, "So?", "")], now)
     answers = await repo.answers(first.id, ana.id)
     assert [(a.text, a.sharing) for a in answers] == [("two", "facilitators")]
+    # What a save returns is what is stored, as `answers` reads it.
+    assert [a.model_dump() for a in saved] == [a.model_dump() for a in answers]
+    assert [a.model_dump() for a in await repo.member_answers(first.id, ana.id)] == [
+        a.model_dump() for a in answers
+    ]
+    assert await repo.member_round(first.id, ana.id + 1) is None  # not sent to them
+    assert await repo.member_round(first.id + 1, ana.id) is None  # no such round
+    found = await repo.member_round(first.id, ana.id)
+    assert found is not None
+    assert (found.delivery_status, found.container_name, found.schedule_zone) == (
+        "pending",
+        "Pod",
+        None,
+    )
+    stored = await repo.round(first.id)
+    assert stored is not None and found.round.model_dump() == stored.model_dump()
     assert await repo.close_round(first.id, now) and not await repo.close_round(first.id, now)

@@ -56,6 +56,12 @@ async def test_statements_history_deleting_and_cadence(database_url: str) -> Non
         assert [s.text for s in await repo.history(ana.id)] == ["first", "second"]
         latest = await repo.latest(ana.id)
         assert latest is not None and latest.created_at == later and latest.people == 10
+        # Many members in one read: each one's newest statement; none for a member without.
+        points = await repo.latest_points(
+            [ana.id, ben.id, ana.id + ben.id + 1], ("topic", "people")
+        )
+        assert points == {ana.id: {"topic": 0, "people": 10}, ben.id: {"topic": 0, "people": 0}}
+        assert await repo.latest_points([], ("topic",)) == {}
 
         assert first.id is not None and second.id is not None
         assert not await repo.delete(ben.id, first.id)  # not ben's to delete

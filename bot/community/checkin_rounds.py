@@ -208,6 +208,7 @@ class RoundRunner:
         # Marked together after the loop, in the run's transaction: every mark still follows
         # its message being stored (a retry re-stores nothing and just marks).
         marks: list[tuple[int, dict[str, Any]]] = []
+        messages: list[Outgoing] = []
         for (delivery, member), status in zip(due, outcomes, strict=True):
             assert delivery.id is not None and member.id is not None
             if status == "paused":
@@ -217,20 +218,20 @@ class RoundRunner:
                 late.append(member.display_name)
             elif status == "sent":
                 zone = zone_of(member, schedule, community)
-                await self.deps.postbox.put(
-                    community,
+                messages.append(
                     Outgoing(
                         msg.checkin_dm(
                             container.name, round_, questions, zone, openings.get(member.id)
                         ),
                         ToMember(ref_of(community, member)),
                         idempotency_key=f"checkin:{round_id}:{member.id}",
-                    ),
+                    )
                 )
                 marks.append((delivery.id, {"status": "sent", "sent_at": now}))
                 sent += 1
                 continue
             marks.append((delivery.id, {"status": status}))
+        await self.deps.postbox.put_all(community, messages)  # one statement for the round
         await self.repo.set_deliveries(marks)
         if late:
             note = msg.late_note(container.name, round_.label, late, round_.grace_hours)
@@ -271,19 +272,20 @@ class RoundRunner:
         assert container is not None
         cutoff = now - timedelta(hours=round_.remind_hours)
         reminded: list[tuple[int, dict[str, Any]]] = []
+        messages: list[Outgoing] = []
         for delivery, member in await self.repo.to_remind(round_.id, cutoff):
             assert delivery.id is not None
             zone = zone_of(member, schedule, community)
-            await self.deps.postbox.put(
-                community,
+            messages.append(
                 Outgoing(
                     msg.reminder_dm(container.name, round_, zone),
                     ToMember(ref_of(community, member)),
                     idempotency_key=f"checkin:remind:{round_.id}:{member.id}",
-                ),
+                )
             )
             reminded.append((delivery.id, {"reminded_at": now}))
-        # One statement for all, after their messages are stored (as in `send_due`).
+        # One statement each for all, the messages stored first (as in `send_due`).
+        await self.deps.postbox.put_all(community, messages)
         await self.repo.set_deliveries(reminded)
 
     async def close_job(self, payload: dict[str, Any], due: datetime) -> None:

@@ -33,6 +33,8 @@ class Postbox(Protocol):
 
     async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool: ...
 
+    async def put_all(self, community: CommunityInfo, outgoing: list[Outgoing]) -> list[bool]: ...
+
 
 class FittingPrompts(Protocol):
     """A prompt that fits why a member is here (motivations), for that member's own DM."""

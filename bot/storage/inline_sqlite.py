@@ -46,9 +46,18 @@ class _RunAtOnce:
             future.set_result(result)
 
 
+def _connect(path: str) -> sqlite3.Connection:
+    connection = sqlite3.connect(path)
+    # A scratch file in memory: let each connection map it and keep more of it cached
+    # (reads without a system call per page).
+    connection.execute("PRAGMA mmap_size=1073741824")
+    connection.execute("PRAGMA cache_size=-65536")
+    return connection
+
+
 class InlineConnection(aiosqlite.Connection):
     def __init__(self, path: str) -> None:
-        super().__init__(partial(sqlite3.connect, path), iter_chunk_size=64)
+        super().__init__(partial(_connect, path), iter_chunk_size=64)
         self._tx = _RunAtOnce()  # type: ignore[assignment]
 
     def __await__(self) -> Generator[Any, None, aiosqlite.Connection]:

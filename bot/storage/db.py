@@ -13,7 +13,12 @@ from typing import Any
 from sqlalchemy import Table, event, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.inline_sqlite import inline_engine_options
@@ -190,6 +195,21 @@ class Database:
             await reads.close()  # release its connection first; later reads see this write
         async with self._writer(), self.sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """`session()` for Core statements only: the same write lock and shared transaction,
+        on a bare connection, without an ORM session's bookkeeping (a quarter of a short
+        write's cost; the outbox makes one per message sent)."""
+        shared = _shared.get()
+        if shared is not None:
+            yield await shared.connection()
+            return
+        reads = _Reads.current(self)
+        if reads is not None:
+            await reads.close()
+        async with self._writer(), self.engine.begin() as connection:
+            yield connection
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:

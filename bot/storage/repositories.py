@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, bindparam, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -594,9 +595,8 @@ class OutboxRepository:
             }
             for key, target_kind, target_id, payload in messages
         ]
-        async with self.db.session() as session:
-            connection = await session.connection()
-            statement = OUTBOX_INSERT["postgresql" if self.db.dialect == "postgresql" else "sqlite"]
+        statement = OUTBOX_INSERT["postgresql" if self.db.dialect == "postgresql" else "sqlite"]
+        async with self.db.connection() as connection:
             inserted = set((await connection.execute(statement, rows)).scalars())
         stored = []
         for key, *_ in messages:
@@ -624,15 +624,14 @@ class OutboxRepository:
         The lease's end is the claim's fencing token: each claim or renewal moves it later
         (a takeover happens only after it passed), so a holder whose token no longer matches
         knows another process took the message over and must not touch it."""
-        async with self.db.session() as session:
-            return await self._claim(session, message_id, lease)
+        async with self.db.connection() as connection:
+            return await self._claim(connection, message_id, lease)
 
     async def _claim(
-        self, session: AsyncSession, message_id: int, lease: timedelta
+        self, connection: AsyncConnection, message_id: int, lease: timedelta
     ) -> datetime | None:
         now = self.clock.now()
         until = now + lease
-        connection = await session.connection()
         params = {"b_id": message_id, "b_now": now, "b_until": until}
         result = await connection.execute(OUTBOX_CLAIM, params)
         return until if result.rowcount else None
@@ -640,8 +639,7 @@ class OutboxRepository:
     async def renew(self, message_id: int, token: datetime, lease: timedelta) -> datetime | None:
         """Extend a claim still held (the heartbeat of a send in flight); None when lost."""
         until = max(self.clock.now() + lease, token)
-        async with self.db.session() as session:
-            connection = await session.connection()
+        async with self.db.connection() as connection:
             params = {"b_id": message_id, "b_token": token, "b_until": until}
             result = await connection.execute(OUTBOX_RENEW, params)
             return until if result.rowcount else None
@@ -665,11 +663,10 @@ class OutboxRepository:
         """`mark_sent`, and `claim` of the next message to send, in one transaction: a
         fan-out costs one transaction per message, not two. The claim is taken exactly when a
         separate `claim` would have been, so a crash leaves at most one message claimed."""
-        async with self.db.session() as session:
-            connection = await session.connection()
+        async with self.db.connection() as connection:
             params = {"b_id": message_id, "b_token": token, "b_now": self.clock.now()}
             result = await connection.execute(OUTBOX_SENT, params)
-            claimed = await self._claim(session, next_id, lease) if next_id is not None else None
+            claimed = await self._claim(connection, next_id, lease) if next_id is not None else None
             return bool(result.rowcount), claimed
 
     async def mark_failed(

@@ -45,8 +45,7 @@ class CommandRateRepository:
             return True
         if self.db.writing():
             # Inside a write transaction: count in it (the worker would wait for its lock).
-            async with self.db.session() as session:
-                connection = await session.connection()
+            async with self.db.connection() as connection:
                 [allowed] = await self._count(connection, [(member_id, now)])
                 return allowed
         # The worker needs a pooled connection: never wait for it holding one.
@@ -63,8 +62,7 @@ class CommandRateRepository:
         while self._queue:
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
             try:
-                async with self.db.session() as session:
-                    connection = await session.connection()
+                async with self.db.connection() as connection:
                     answers = await self._count(connection, [(m, at) for m, at, _ in batch])
             except Exception as problem:
                 for _, _, future in batch:

@@ -85,7 +85,8 @@ class CaptureService:
         strand: str,
         quote: str,
         now: datetime,
-    ) -> tuple[Learning, Container | None]:
+    ) -> tuple[Learning, str | None]:
+        """The learning stored, and the name of the channel's container (None outside one)."""
         text = text.strip()
         if not text:
             raise CommandError(
@@ -96,7 +97,11 @@ class CaptureService:
         if len(text) > MAX_LEARNING:
             raise too_long(text)
         strand_name = await self.taxonomy.check_strand(community.id, strand)
-        container = await self.container_of(community, channel)
+        container = (
+            await self.repository.channel_container(community.id, channel.external_id)
+            if channel is not None
+            else None
+        )
         learning = Learning(
             community_id=community.id,
             container_id=container.id if container else None,
@@ -109,7 +114,7 @@ class CaptureService:
             created_at=now,
             decided_at=now,
         )
-        return await self.repository.add_learning(learning), container
+        return await self.repository.add_learning(learning), container.name if container else None
 
     async def propose(
         self,

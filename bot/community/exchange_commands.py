@@ -87,7 +87,7 @@ def register(
             quote=args.text("quote") or "named",
             now=ctx.now,
         )
-        where = f"{container.name} and of the network" if container else "the network"
+        where = f"{container} and of the network" if container is not None else "the network"
         how = "with your name" if learning.consent == "named" else "without your name"
         return [reply(f"Captured. The next digest of {where} will quote it {how}.")]
 

@@ -35,13 +35,14 @@ class QuietMembers:
     async def section(self, scope: DigestScope, period: Period) -> Section | None:
         cid = scope.community.id
         counts = await self.digests.activity(cid, scope.container_id, period.start, period.end)
+        people: list[tuple[int | None, str]]
         if scope.container_id is not None:
-            people = [m for m, _ in await self.digests.container_members(scope.container_id)]
+            rows = await self.digests.container_members(scope.container_id)
+            people = [(m.id, m.display_name) for m, _ in rows]
         else:
-            people = sorted(
-                (await self.digests.members(cid)).values(), key=lambda m: m.display_name
-            )
-        quiet = [m.display_name for m in people if m.id not in counts.active]
+            everyone = (await self.digests.members(cid)).values()
+            people = sorted(((m.id, m.display_name) for m in everyone), key=lambda p: p[1])
+        quiet = [name for id_, name in people if id_ not in counts.active]
         if not quiet:
             return None
         return Section(
@@ -64,12 +65,12 @@ class WeavingSuggestions:
         cid = scope.community.id
         needs = await self.exchange.open_listings(cid, "need", other_than=0)
         if scope.container_id is not None:
-            needs = [(n, m) for n, m in needs if n.container_id == scope.container_id]
+            needs = [n for n in needs if n.container_id == scope.container_id]
         intros = await self.exchange.introductions(
             cid, scope.container_id, period.start, period.end
         )
         matched = await self.exchange.matched_need_ids(cid)
-        unmatched = [(n, m) for n, m in needs if n.id not in matched]
+        unmatched = [n for n in needs if n.id not in matched]
         waiting = [
             i
             for i in intros
@@ -77,7 +78,7 @@ class WeavingSuggestions:
         ]
         blocks: list[Text | Context] = []
         if unmatched:
-            lines = [f"• {m.display_name}: “{' '.join(n.text.split())}”" for n, m in unmatched]
+            lines = [f"• {n.display_name}: “{' '.join(n.text.split())}”" for n in unmatched]
             blocks.append(Text("Needs with no offer yet — who could help?\n" + "\n".join(lines)))
         if waiting:
             blocks.append(Text(f"{plural(len(waiting), 'introduction')} waiting for an answer."))

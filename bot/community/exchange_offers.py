@@ -11,8 +11,7 @@ from bot.core.directory import CommunityInfo, MemberInfo
 from bot.core.messages import Button, Buttons, Context, Message, Outgoing, Text, ToMember
 from bot.core.parsing import CommandError
 from bot.core.refs import ChannelRef, MemberRef
-from bot.storage.exchange_repository import ExchangeRepository
-from bot.storage.models import Member
+from bot.storage.exchange_repository import AnyRow, ExchangeRepository
 from bot.storage.models.exchange import ExchangeListing
 from bot.storage.repositories import ContainerRepository
 
@@ -28,9 +27,9 @@ class Posted:
     messages: list[Outgoing]
 
 
-def side(listing: ExchangeListing, member: Member) -> Side:
-    assert listing.id is not None and member.id is not None
-    return Side(listing.id, member.id, frozenset(listing.keywords.split()), topics(member.topics))
+def side(row: AnyRow) -> Side:
+    """An open listing (a row of `open_listings`) as matching sees it."""
+    return Side(row.id, row.member_id, frozenset(row.keywords.split()), topics(row.topics))
 
 
 class OfferService:
@@ -63,7 +62,7 @@ class OfferService:
                 f"Here it is to shorten:\n\n{text}"
             )
         container = (
-            await self.containers.open_in_channel(community.id, channel.external_id)
+            await self.repository.channel_container(community.id, channel.external_id)
             if channel
             else None
         )
@@ -78,34 +77,62 @@ class OfferService:
                 created_at=now,
             )
         )
-        author = await self.repository.member(member.id)
-        assert author is not None
+        assert listing.id is not None
+        # The author's topics come with the command's member (MemberInfo), not a fresh read.
+        mine = Side(
+            listing.id,
+            member.id,
+            frozenset(listing.keywords.split()),
+            topics(",".join(member.topics)),
+        )
         other_kind = "need" if kind == "offer" else "offer"
         candidates = await self.repository.open_listings(community.id, other_kind, member.id)
-        by_id = {c.id: (c, m) for c, m in candidates}
-        found = best_matches(
-            side(listing, author), [side(c, m) for c, m in candidates], kind == "offer"
-        )
-        messages: list[Outgoing] = []
+        by_id = {c.id: c for c in candidates}
+        found = best_matches(mine, [side(c) for c in candidates], kind == "offer")
+        pairs: list[tuple[int, int, str, str, str, str]] = []
         for other, _score in found:
-            other_listing, other_member = by_id[other.listing_id]
-            offer, need = (listing, other_listing) if kind == "offer" else (other_listing, listing)
-            offerer, needer = (author, other_member) if kind == "offer" else (other_member, author)
-            assert offer.id is not None and need.id is not None
-            intro = await self.repository.propose_introduction(community.id, offer.id, need.id, now)
-            if intro is None or intro.id is None:
+            row = by_id[other.listing_id]
+            if kind == "offer":
+                pairs.append(
+                    (
+                        listing.id,
+                        row.id,
+                        text,
+                        row.text,
+                        member.ref.external_id,
+                        row.platform_user_id,
+                    )
+                )
+            else:
+                pairs.append(
+                    (
+                        row.id,
+                        listing.id,
+                        row.text,
+                        text,
+                        row.platform_user_id,
+                        member.ref.external_id,
+                    )
+                )
+        made = await self.repository.propose_introductions(
+            community.id, [(offer_id, need_id) for offer_id, need_id, *_ in pairs], now
+        )
+        platform = community.ref.platform
+        messages: list[Outgoing] = []
+        for offer_id, need_id, offer_text, need_text, offerer, needer in pairs:
+            intro_id = made.get((offer_id, need_id))
+            if intro_id is None:
                 continue
-            platform = community.ref.platform
             messages += [
                 Outgoing(
-                    ask(intro.id, "offer", offer, need),
-                    ToMember(MemberRef(platform, offerer.platform_user_id)),
-                    f"intro:{intro.id}:offer",
+                    ask(intro_id, "offer", offer_text, need_text),
+                    ToMember(MemberRef(platform, offerer)),
+                    f"intro:{intro_id}:offer",
                 ),
                 Outgoing(
-                    ask(intro.id, "need", offer, need),
-                    ToMember(MemberRef(platform, needer.platform_user_id)),
-                    f"intro:{intro.id}:need",
+                    ask(intro_id, "need", offer_text, need_text),
+                    ToMember(MemberRef(platform, needer)),
+                    f"intro:{intro_id}:need",
                 ),
             ]
         return Posted(listing, len(messages) // 2, messages)
@@ -117,14 +144,13 @@ class OfferService:
         found = await self.repository.introduction(int(raw_id)) if raw_id.isdigit() else None
         if found is None or answer not in ("yes", "no"):
             raise CommandError("That introduction is no longer open; nothing was changed.")
-        intro, offer, need = found
-        if member.id == offer.member_id:
+        if member.id == found.offer_member_id:
             which = "offer"
-        elif member.id == need.member_id:
+        elif member.id == found.need_member_id:
             which = "need"
         else:
             raise CommandError("That introduction was offered to someone else.")
-        already = intro.introduced_at is not None
+        already = found.introduced_at is not None
         updated = await self.repository.answer_introduction(int(raw_id), which, answer, now)
         assert updated is not None and updated.id is not None
         if answer == "no":
@@ -133,35 +159,33 @@ class OfferService:
             return "Thank you. We will introduce you as soon as the other side agrees.", []
         if already:
             return "You are already introduced.", []
-        offerer = await self.repository.member(offer.member_id)
-        needer = await self.repository.member(need.member_id)
-        assert offerer is not None and needer is not None
         platform = community.ref.platform
         made = Message(
             (
                 Text("You are introduced", style="heading"),
-                Text(f"{offerer.display_name} offers:"),
-                Text(offer.text, style="quote"),
-                Text(f"{needer.display_name} needs:"),
-                Text(need.text, style="quote"),
+                Text(f"{found.offerer_name} offers:"),
+                Text(found.offer_text, style="quote"),
+                Text(f"{found.needer_name} needs:"),
+                Text(found.need_text, style="quote"),
                 Context("You both said yes. Say hello to each other in a direct message."),
             )
         )
         messages = [
-            Outgoing(made, ToMember(MemberRef(platform, who.platform_user_id)), key)
+            Outgoing(made, ToMember(MemberRef(platform, who)), key)
             for who, key in (
-                (offerer, f"intro:{updated.id}:made:offer"),
-                (needer, f"intro:{updated.id}:made:need"),
+                (found.offerer_user_id, f"intro:{updated.id}:made:offer"),
+                (found.needer_user_id, f"intro:{updated.id}:made:need"),
             )
         ]
         return "Thank you; you are both introduced (see your direct messages).", messages
 
 
-def ask(intro_id: int, to: str, offer: ExchangeListing, need: ExchangeListing) -> Message:
+def ask(intro_id: int, to: str, offer: str, need: str) -> Message:
+    """The question to one side, with the texts of the offer and the need."""
     if to == "offer":
-        lines = ("Someone in the network needs:", need.text, "It matches your offer:", offer.text)
+        lines = ("Someone in the network needs:", need, "It matches your offer:", offer)
     else:
-        lines = ("Someone in the network offers:", offer.text, "It matches your need:", need.text)
+        lines = ("Someone in the network offers:", offer, "It matches your need:", need)
     return Message(
         (
             Text("An introduction?", style="heading"),

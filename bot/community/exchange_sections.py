@@ -139,14 +139,14 @@ class WhatPeopleTried:
         self.digests = digests
 
     async def section(self, scope: DigestScope, period: Period) -> Section | None:
-        shares = await self.digests.shares(
+        outcomes = await self.digests.share_outcomes(
             scope.community.id, scope.container_id, period.start, period.end
         )
-        if not shares:
+        shared = sum(outcomes.values())
+        if not shared:
             return None
-        outcomes = Counter(share.outcome for share in shares)
         line = (
-            f"{plural(len(shares), 'attempt')} shared: {outcomes.get('worked', 0)} worked, "
+            f"{plural(shared, 'attempt')} shared: {outcomes.get('worked', 0)} worked, "
             f"{outcomes.get('partly', 0)} partly worked, {outcomes.get('didnt', 0)} did not."
         )
         blocks: list[Text | Context] = [Text(line)]
@@ -154,7 +154,7 @@ class WhatPeopleTried:
             blocks.append(
                 Context("Thank you for sharing what did not go to plan: it teaches the most.")
             )
-        elif len(shares) >= 3:
+        elif shared >= 3:
             blocks.append(
                 Context(
                     "Everything shared this week worked. What was harder? Partial and failed "

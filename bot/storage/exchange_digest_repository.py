@@ -8,10 +8,12 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
 from bot.storage.db import Database
+from bot.storage.exchange_repository import AnyRow
 from bot.storage.models import (
     Community,
     Container,
@@ -33,6 +35,30 @@ class ActivityCounts:
     threads: int
     # (member, other member) -> interactions in the window.
     pairs: dict[tuple[int, int], int]
+
+
+MEMBERS = Member.__table__  # type: ignore[attr-defined]
+SHARES = Share.__table__  # type: ignore[attr-defined]
+CONTAINERS = Container.__table__  # type: ignore[attr-defined]
+MEMBER_NAMES = core_select(MEMBERS.c.id, MEMBERS.c.display_name, MEMBERS.c.organisation_type).where(
+    MEMBERS.c.community_id == bindparam("community")
+)
+"""What the digest's sections show of members: names and organisation types."""
+_SHARE_OUTCOMES = (
+    core_select(SHARES.c.outcome, func.count())
+    .join(CONTAINERS, CONTAINERS.c.id == SHARES.c.container_id)
+    .where(
+        CONTAINERS.c.community_id == bindparam("community"),
+        SHARES.c.at > bindparam("start"),
+        SHARES.c.at <= bindparam("end"),
+    )
+    .group_by(SHARES.c.outcome)
+)
+SHARE_OUTCOMES = {
+    False: _SHARE_OUTCOMES,
+    True: _SHARE_OUTCOMES.where(SHARES.c.container_id == bindparam("container")),
+}
+"""Shares of a window counted by outcome, network-wide or in one container."""
 
 
 class DigestRepository:
@@ -97,10 +123,19 @@ class DigestRepository:
 
     # -- people -------------------------------------------------------------------------
 
-    async def members(self, community_id: int) -> dict[int, Member]:
-        async with self.db.read() as session:
-            rows = await session.exec(select(Member).where(Member.community_id == community_id))
-            return {m.id: m for m in rows.all() if m.id is not None}
+    async def members(self, community_id: int) -> dict[int, AnyRow]:
+        """id, display_name and organisation_type of every member, by id. Read once per
+        digest run (several sections ask; a write to members reads them afresh)."""
+
+        async def load() -> dict[int, AnyRow]:
+            async with self.db.read() as session:
+                connection = await session.connection()
+                rows = await connection.execute(MEMBER_NAMES, {"community": community_id})
+                return {row.id: row for row in rows}
+
+        key = ("digest.members", community_id, self.db.members_version)
+        found: dict[int, AnyRow] = await self.db.remembered(key, load)
+        return found
 
     async def member(self, member_id: int) -> Member | None:
         async with self.db.session() as session:
@@ -142,6 +177,18 @@ class DigestRepository:
         return statement
 
     async def activity(
+        self, community_id: int, container_id: int | None, start: datetime, end: datetime
+    ) -> ActivityCounts:
+        """The window's counts, computed once per digest run (several sections ask)."""
+
+        async def load() -> ActivityCounts:
+            return await self._activity(community_id, container_id, start, end)
+
+        key = ("digest.activity", community_id, container_id, start, end)
+        found: ActivityCounts = await self.db.remembered(key, load)
+        return found
+
+    async def _activity(
         self, community_id: int, container_id: int | None, start: datetime, end: datetime
     ) -> ActivityCounts:
         window = (col(Activity.at) > start, col(Activity.at) <= end)
@@ -203,23 +250,17 @@ class DigestRepository:
 
     # -- what people tried and what is coming up ----------------------------------------
 
-    async def shares(
+    async def share_outcomes(
         self, community_id: int, container_id: int | None, start: datetime, end: datetime
-    ) -> list[Share]:
-        async with self.db.session() as session:
-            statement = (
-                select(Share)
-                .join(Container, col(Container.id) == col(Share.container_id))
-                .where(
-                    Container.community_id == community_id,
-                    col(Share.at) > start,
-                    col(Share.at) <= end,
-                )
-                .order_by(col(Share.at), col(Share.id))
-            )
-            if container_id is not None:
-                statement = statement.where(Share.container_id == container_id)
-            return list((await session.exec(statement)).all())
+    ) -> dict[str, int]:
+        """How many shares of the window went each way (worked, partly, didnt)."""
+        params: dict[str, Any] = {"community": community_id, "start": start, "end": end}
+        if container_id is not None:
+            params["container"] = container_id
+        async with self.db.read() as session:
+            connection = await session.connection()
+            rows = await connection.execute(SHARE_OUTCOMES[container_id is not None], params)
+            return {outcome: int(n) for outcome, n in rows}
 
     async def runs_due_between(self, start: datetime, end: datetime) -> list[ScheduledRun]:
         async with self.db.read() as session:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import Row, and_, bindparam, case, delete, insert, update
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 
 from bot.storage.db import Database
-from bot.storage.models import Member
+from bot.storage.models import Container, Member
 from bot.storage.models.exchange import (
     Activity,
     ExchangeListing,
@@ -23,9 +26,115 @@ from bot.storage.repositories import insert_ignoring_duplicates
 
 QUOTABLE = ("named", "anonymous")
 
+AnyRow = Row[*tuple[Any, ...]]
+"""A row of one of the statements below, read by column name."""
+
 
 ACTIVITY = Activity.__table__  # type: ignore[attr-defined]
 ACTIVITY_COLUMNS = tuple(c.name for c in ACTIVITY.columns if c.name != "id")
+
+# The commands' statements, built once (house pattern: Core on the session's connection,
+# `b_` names in UPDATEs): learnings, offers and needs are written and matched many times a week.
+CONTAINERS = Container.__table__  # type: ignore[attr-defined]
+MEMBERS = Member.__table__  # type: ignore[attr-defined]
+LEARNINGS = Learning.__table__  # type: ignore[attr-defined]
+LISTINGS = ExchangeListing.__table__  # type: ignore[attr-defined]
+INTRODUCTIONS = Introduction.__table__  # type: ignore[attr-defined]
+LEARNING_COLUMNS = tuple(c.name for c in LEARNINGS.columns if c.name != "id")
+LISTING_COLUMNS = tuple(c.name for c in LISTINGS.columns if c.name != "id")
+
+CHANNEL_CONTAINER = core_select(CONTAINERS.c.id, CONTAINERS.c.name).where(
+    CONTAINERS.c.community_id == bindparam("community"),
+    CONTAINERS.c.channel_id == bindparam("channel"),
+    CONTAINERS.c.state != "closed",
+)
+"""The open container of a channel, as `ContainerRepository.open_in_channel` finds it."""
+LEARNING_INSERT = insert(LEARNINGS).returning(LEARNINGS.c.id)
+LISTING_INSERT = insert(LISTINGS).returning(LISTINGS.c.id)
+INTRODUCTION_INSERT = {
+    dialect: builder(INTRODUCTIONS)
+    .on_conflict_do_nothing()
+    .returning(INTRODUCTIONS.c.id, INTRODUCTIONS.c.offer_id, INTRODUCTIONS.c.need_id)
+    for dialect, builder in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+OPEN_LISTINGS = (
+    core_select(
+        LISTINGS.c.id,
+        LISTINGS.c.container_id,
+        LISTINGS.c.member_id,
+        LISTINGS.c.text,
+        LISTINGS.c.keywords,
+        MEMBERS.c.platform_user_id,
+        MEMBERS.c.display_name,
+        MEMBERS.c.topics,
+    )
+    .join(MEMBERS, MEMBERS.c.id == LISTINGS.c.member_id)
+    .where(
+        LISTINGS.c.community_id == bindparam("community"),
+        LISTINGS.c.kind == bindparam("kind"),
+        LISTINGS.c.member_id != bindparam("other_than"),
+        LISTINGS.c.closed_at.is_(None),
+    )
+    .order_by(LISTINGS.c.created_at)
+)
+"""Open offers or needs with what matching and the digest need of their authors."""
+_OFFER = LISTINGS.alias("offer")
+_NEED = LISTINGS.alias("need")
+_OFFERER = MEMBERS.alias("offerer")
+_NEEDER = MEMBERS.alias("needer")
+INTRODUCTION_VIEW = (
+    core_select(
+        INTRODUCTIONS.c.id,
+        INTRODUCTIONS.c.introduced_at,
+        _OFFER.c.member_id.label("offer_member_id"),
+        _OFFER.c.text.label("offer_text"),
+        _NEED.c.member_id.label("need_member_id"),
+        _NEED.c.text.label("need_text"),
+        _OFFERER.c.display_name.label("offerer_name"),
+        _OFFERER.c.platform_user_id.label("offerer_user_id"),
+        _NEEDER.c.display_name.label("needer_name"),
+        _NEEDER.c.platform_user_id.label("needer_user_id"),
+    )
+    .join(_OFFER, _OFFER.c.id == INTRODUCTIONS.c.offer_id)
+    .join(_NEED, _NEED.c.id == INTRODUCTIONS.c.need_id)
+    .join(_OFFERER, _OFFERER.c.id == _OFFER.c.member_id)
+    .join(_NEEDER, _NEEDER.c.id == _NEED.c.member_id)
+    .where(INTRODUCTIONS.c.id == bindparam("id"))
+)
+"""An introduction with both listings and both authors, in one read."""
+
+
+def _answer(side: str, other: str) -> Any:
+    """One side's answer; introduced_at is set (once) when the other side already said yes.
+    The SET expressions read the row as it was, so the check and the write are one step."""
+    answered = bindparam("b_answer", type_=INTRODUCTIONS.c[side].type)
+    return (
+        update(INTRODUCTIONS)
+        .where(INTRODUCTIONS.c.id == bindparam("b_id"))
+        .values(
+            {
+                side: answered,
+                "introduced_at": case(
+                    (
+                        and_(
+                            answered == "yes",
+                            INTRODUCTIONS.c[other] == "yes",
+                            INTRODUCTIONS.c.introduced_at.is_(None),
+                        ),
+                        bindparam("b_now", type_=INTRODUCTIONS.c.introduced_at.type),
+                    ),
+                    else_=INTRODUCTIONS.c.introduced_at,
+                ),
+            }
+        )
+        .returning(INTRODUCTIONS.c.id, INTRODUCTIONS.c.introduced_at)
+    )
+
+
+INTRODUCTION_ANSWER = {
+    "offer": _answer("offer_answer", "need_answer"),
+    "need": _answer("need_answer", "offer_answer"),
+}
 
 
 class ExchangeRepository:
@@ -162,10 +271,19 @@ class ExchangeRepository:
 
     # -- learnings ----------------------------------------------------------------------
 
+    async def channel_container(self, community_id: int, channel_id: str) -> AnyRow | None:
+        """(id, name) of the channel's open container, or None."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            params = {"community": community_id, "channel": channel_id}
+            return (await connection.execute(CHANNEL_CONTAINER, params)).first()
+
     async def add_learning(self, learning: Learning) -> Learning:
+        """Stored with one INSERT (no ORM flush); the object gets its id."""
+        values = {name: getattr(learning, name) for name in LEARNING_COLUMNS}
         async with self.db.session() as session:
-            session.add(learning)
-            await session.flush()
+            connection = await session.connection()
+            learning.id = (await connection.execute(LEARNING_INSERT, values)).scalar_one()
             return learning
 
     async def propose_learning(self, values: dict[str, Any]) -> Learning | None:
@@ -221,81 +339,65 @@ class ExchangeRepository:
     # -- offers, needs, introductions ---------------------------------------------------
 
     async def add_listing(self, listing: ExchangeListing) -> ExchangeListing:
+        """Stored with one INSERT (no ORM flush); the object gets its id."""
+        values = {name: getattr(listing, name) for name in LISTING_COLUMNS}
         async with self.db.session() as session:
-            session.add(listing)
-            await session.flush()
+            connection = await session.connection()
+            listing.id = (await connection.execute(LISTING_INSERT, values)).scalar_one()
             return listing
 
-    async def open_listings(
-        self, community_id: int, kind: str, other_than: int
-    ) -> list[tuple[ExchangeListing, Member]]:
-        async with self.db.session() as session:
-            statement = (
-                select(ExchangeListing, Member)
-                .join(Member, col(Member.id) == col(ExchangeListing.member_id))
-                .where(
-                    ExchangeListing.community_id == community_id,
-                    ExchangeListing.kind == kind,
-                    ExchangeListing.member_id != other_than,
-                    col(ExchangeListing.closed_at).is_(None),
-                )
-                .order_by(col(ExchangeListing.created_at))
-            )
-            return [(listing, member) for listing, member in (await session.exec(statement)).all()]
+    async def open_listings(self, community_id: int, kind: str, other_than: int) -> list[AnyRow]:
+        """Open listings, oldest first: id, container_id, member_id, text, keywords and the
+        author's platform_user_id, display_name and topics (plain rows, no model objects)."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            params = {"community": community_id, "kind": kind, "other_than": other_than}
+            return list((await connection.execute(OPEN_LISTINGS, params)).all())
 
-    async def propose_introduction(
-        self, community_id: int, offer_id: int, need_id: int, now: datetime
-    ) -> Introduction | None:
+    async def propose_introductions(
+        self, community_id: int, pairs: list[tuple[int, int]], now: datetime
+    ) -> dict[tuple[int, int], int]:
+        """Introductions for (offer id, need id) pairs, in one statement; the new ones' ids
+        by pair (a pair proposed before is left out)."""
+        if not pairs:
+            return {}
+        rows = [
+            {
+                "community_id": community_id,
+                "offer_id": offer_id,
+                "need_id": need_id,
+                "offer_answer": "pending",
+                "need_answer": "pending",
+                "created_at": now,
+                "introduced_at": None,
+            }
+            for offer_id, need_id in pairs
+        ]
         async with self.db.session() as session:
-            inserted = await insert_ignoring_duplicates(
-                session,
-                Introduction,
-                {
-                    "community_id": community_id,
-                    "offer_id": offer_id,
-                    "need_id": need_id,
-                    "offer_answer": "pending",
-                    "need_answer": "pending",
-                    "created_at": now,
-                },
-            )
-            if not inserted:
-                return None
-            statement = select(Introduction).where(
-                Introduction.offer_id == offer_id, Introduction.need_id == need_id
-            )
-            return (await session.exec(statement)).one()
+            connection = await session.connection()
+            statement = INTRODUCTION_INSERT[
+                "postgresql" if self.db.dialect == "postgresql" else "sqlite"
+            ]
+            result = await connection.execute(statement, rows)
+            return {(offer_id, need_id): id_ for id_, offer_id, need_id in result.all()}
 
-    async def introduction(
-        self, introduction_id: int
-    ) -> tuple[Introduction, ExchangeListing, ExchangeListing] | None:
-        async with self.db.session() as session:
-            intro = await session.get(Introduction, introduction_id)
-            if intro is None:
-                return None
-            offer = await session.get(ExchangeListing, intro.offer_id)
-            need = await session.get(ExchangeListing, intro.need_id)
-            assert offer is not None and need is not None
-            return intro, offer, need
+    async def introduction(self, introduction_id: int) -> AnyRow | None:
+        """An introduction in one read: id, introduced_at, offer_member_id, offer_text,
+        need_member_id, need_text, offerer_name, offerer_user_id, needer_name, needer_user_id."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            result = await connection.execute(INTRODUCTION_VIEW, {"id": introduction_id})
+            return result.first()
 
     async def answer_introduction(
         self, introduction_id: int, side: str, answer: str, now: datetime
-    ) -> Introduction | None:
-        """Record one side's answer; sets introduced_at when both said yes (once)."""
-        column = "offer_answer" if side == "offer" else "need_answer"
+    ) -> AnyRow | None:
+        """Record one side's answer; sets introduced_at when both said yes (once). Returns
+        (id, introduced_at) as stored, or None when there is no such introduction."""
         async with self.db.session() as session:
-            intro = await session.get(Introduction, introduction_id)
-            if intro is None:
-                return None
-            setattr(intro, column, answer)
-            if (
-                intro.offer_answer == "yes"
-                and intro.need_answer == "yes"
-                and intro.introduced_at is None
-            ):
-                intro.introduced_at = now
-            session.add(intro)
-            return intro
+            connection = await session.connection()
+            params = {"b_id": introduction_id, "b_answer": answer, "b_now": now}
+            return (await connection.execute(INTRODUCTION_ANSWER[side], params)).first()
 
     async def introductions(
         self, community_id: int, container_id: int | None, start: datetime, end: datetime
@@ -343,10 +445,6 @@ class ExchangeRepository:
             "at": at,
         }
         await self.db.insert_ignoring_duplicates(ACTIVITY, [row])
-
-    async def member(self, member_id: int) -> Member | None:
-        async with self.db.read() as session:
-            return await session.get(Member, member_id)
 
     async def matched_need_ids(self, community_id: int) -> set[int]:
         """Needs that were ever matched to an offer."""

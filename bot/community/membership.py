@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from bot.community.agreements import agreement_lines
 from bot.community.circle import dm
 from bot.community.containers import ContainerService
 from bot.core.commands import CommandSpec
@@ -66,12 +65,11 @@ class MembershipService:
 
     async def welcome(self, container: Container, member: MemberInfo, now: datetime) -> Outgoing:
         assert container.id is not None
-        history = await self.purposes.history(container.id)
-        agreed = [v for v in history if v.agreed_at is not None]
-        purpose = (
-            agreed[-1].text if agreed else (history[-1].text + " (proposed)" if history else "")
-        )
-        in_force = agreement_lines(await self.agreements.for_container(container.id))
+        # The purpose's versions and the agreements in force, in one read.
+        history, in_force_texts = await self.purposes.with_agreements(container.id)
+        agreed = [text for text, was_agreed in history if was_agreed]
+        purpose = agreed[-1] if agreed else (history[-1][0] + " (proposed)" if history else "")
+        in_force = [f"• {text}" for text in in_force_texts]  # as `agreement_lines` has them
         message = Message(
             (
                 Text(f"Welcome to {container.name}", style="heading"),

@@ -173,12 +173,16 @@ def register(
 
     async def submitted(ctx: Context[FormSubmitted]) -> list[Outgoing]:
         occasion, container_id = parse_context(ctx.event.context)
-        if container_id is not None and await service.container(container_id) is None:
-            container_id = None
         values = dict(ctx.event.values)
         try:
-            statement = await service.record(ctx.member, occasion, container_id, values)
+            # Stored without a container when the container is gone (the same statement
+            # checks it).
+            statement = await service.record(
+                ctx.member, occasion, container_id, values, if_container_exists=True
+            )
         except AnswerProblem as problem:
+            if container_id is not None and await service.container(container_id) is None:
+                container_id = None
             lead = str(problem)
             too_long = len(values.get("statement", "").strip()) > MAX_STATEMENT
             outgoing = form_reply(occasion, container_id, values, lead)
@@ -214,7 +218,7 @@ class Scheduling(Protocol):
 
 
 class Delivering(Protocol):
-    async def put(self, community: CommunityInfo, outgoing: Outgoing) -> bool: ...
+    async def put_all(self, community: CommunityInfo, outgoing: list[Outgoing]) -> list[bool]: ...
 
 
 def schedule(scheduler: Scheduling, service: MotivationService, outbox: Delivering) -> None:
@@ -222,8 +226,8 @@ def schedule(scheduler: Scheduling, service: MotivationService, outbox: Deliveri
 
     async def restate(payload: dict[str, Any], due_at: datetime) -> None:
         community, outgoing = await service.restate_round(payload, due_at)
-        for message in outgoing:
+        if outgoing:
             assert community is not None
-            await outbox.put(community, message)
+            await outbox.put_all(community, outgoing)  # one statement for the round
 
     scheduler.job(RESTATE_JOB, restate)

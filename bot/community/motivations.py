@@ -74,6 +74,10 @@ class MotivationService:
         self.planner = planner
         self.clock = clock
         self.minimum = minimum
+        # Run keys of restatement rounds known to be stored (committed): every join asks
+        # for its container's round, and only the first needs to plan it. Run rows are
+        # never deleted, so a key once stored stays stored.
+        self._planned: set[str] = set()
 
     # -- asking ----------------------------------------------------------------------------
 
@@ -92,9 +96,18 @@ class MotivationService:
         ]
 
     async def record(
-        self, member: MemberInfo, occasion: str, container_id: int | None, values: Mapping[str, str]
+        self,
+        member: MemberInfo,
+        occasion: str,
+        container_id: int | None,
+        values: Mapping[str, str],
+        *,
+        if_container_exists: bool = False,
     ) -> MotivationStatement:
-        """Store a statement; raises AnswerProblem (nothing stored) when something is wrong."""
+        """Store a statement; raises AnswerProblem (nothing stored) when something is wrong.
+
+        `if_container_exists`: a container that is gone leaves the statement without one
+        (a form answered after its container was deleted) instead of failing."""
         answers: Answers = parse_answers(values, needs_required=occasion == "restate")
         statement = MotivationStatement(
             member_id=member.id,
@@ -108,7 +121,7 @@ class MotivationService:
         statement.autonomy = answers.needs["autonomy"]
         statement.competence = answers.needs["competence"]
         statement.relatedness = answers.needs["relatedness"]
-        return await self.motivations.add(statement)
+        return await self.motivations.add(statement, if_container_exists=if_container_exists)
 
     async def latest(self, member_id: int) -> MotivationStatement | None:
         return await self.motivations.latest(member_id)
@@ -236,13 +249,20 @@ class MotivationService:
 
     async def plan_round(self, container: Container, round_number: int, weeks: int) -> None:
         assert container.id is not None
+        key = f"{RESTATE_JOB}:{container.id}:{weeks}w:{round_number}"
+        if key in self._planned:
+            return  # stored already: planning it again would change nothing
         due = container.created_at + timedelta(weeks=weeks) * round_number
         await self.planner.plan(
-            f"{RESTATE_JOB}:{container.id}:{weeks}w:{round_number}",
+            key,
             RESTATE_JOB,
             due,
             {"container_id": container.id, "round": round_number, "every_weeks": weeks},
         )
+        if self.motivations.committing():
+            # Planned in a transaction of its own, committed by now. Inside a larger one
+            # (a group, a scheduled run) it may still roll back: not remembered then.
+            self._planned.add(key)
 
     async def restate_round(
         self, payload: Mapping[str, Any], due_at: datetime
@@ -258,10 +278,15 @@ class MotivationService:
         if community is None:
             return None, []
         outgoing: list[Outgoing] = []
-        for member, _ in await self.containers.members(container.id):
-            if member.id is None or (member.paused_until and member.paused_until > due_at):
-                continue
-            previous = await self.motivations.latest(member.id)
+        asked = [
+            member
+            for member, _ in await self.containers.members(container.id)
+            if member.id is not None and not (member.paused_until and member.paused_until > due_at)
+        ]
+        # Everyone's current statement in one read, not one read per member.
+        latest = await self.motivations.latest_of([m.id for m in asked if m.id is not None])
+        for member in asked:
+            previous = latest.get(member.id) if member.id is not None else None
             outgoing.append(
                 Outgoing(
                     ask_to_restate(container.name, previous, weeks, f"restate:{container.id}"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy import select as core_select
 from sqlmodel import col, select
 
@@ -25,15 +25,59 @@ DEFAULT_EVERY_WEEKS = 12
 # Members looked up per statement: well below the databases' limits on bound parameters.
 LOOKUP_CHUNK = 2000
 
+STATEMENTS = MotivationStatement.__table__  # type: ignore[attr-defined]
+CONTAINERS = Container.__table__  # type: ignore[attr-defined]
+CADENCES = MotivationCadence.__table__  # type: ignore[attr-defined]
+# Built once: every questionnaire (its button, its form, a restatement) runs these.
+LATEST = (
+    select(MotivationStatement)
+    .where(MotivationStatement.member_id == bindparam("member"))
+    .order_by(col(MotivationStatement.created_at).desc(), col(MotivationStatement.id).desc())
+    .limit(1)
+)
+"""A member's current statement: the last of `history`."""
+ADD_COLUMNS = [column.key for column in STATEMENTS.c if column.key != "id"]
+ADD = insert(STATEMENTS).returning(STATEMENTS.c.id)
+ADD_IN_CONTAINER = (
+    insert(STATEMENTS)
+    .values(
+        container_id=core_select(CONTAINERS.c.id)
+        .where(CONTAINERS.c.id == bindparam("b_container"))
+        .scalar_subquery()
+    )
+    .returning(STATEMENTS.c.id, STATEMENTS.c.container_id)
+)
+"""A statement for a container, or for none when that container is gone (one statement)."""
+EVERY_WEEKS = core_select(CADENCES.c.every_weeks).where(
+    CADENCES.c.container_id == bindparam("container")
+)
+
 
 class MotivationRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, statement: MotivationStatement) -> MotivationStatement:
+    def committing(self) -> bool:
+        """Whether each write here commits on its own (no transaction spans several)."""
+        return self.db.shared_state() is None
+
+    async def add(
+        self, statement: MotivationStatement, *, if_container_exists: bool = False
+    ) -> MotivationStatement:
+        """Store a statement (one prebuilt INSERT); it comes back with its id.
+
+        `if_container_exists`: a `container_id` whose container is gone is stored as None
+        (checked by the same statement) instead of failing."""
+        values = {name: getattr(statement, name) for name in ADD_COLUMNS}
         async with self.db.session() as session:
-            session.add(statement)
-            await session.flush()
+            connection = await session.connection()
+            if if_container_exists and statement.container_id is not None:
+                values["b_container"] = values.pop("container_id")
+                row = (await connection.execute(ADD_IN_CONTAINER, values)).one()
+                statement.container_id = row[1]
+            else:
+                row = (await connection.execute(ADD, values)).one()
+            statement.id = row[0]
             return statement
 
     async def history(self, member_id: int) -> list[MotivationStatement]:
@@ -47,8 +91,25 @@ class MotivationRepository:
             return list((await session.exec(statement)).all())
 
     async def latest(self, member_id: int) -> MotivationStatement | None:
-        history = await self.history(member_id)
-        return history[-1] if history else None
+        """The member's current statement (the last of `history`), alone."""
+        async with self.db.read() as session:
+            return (await session.exec(LATEST, params={"member": member_id})).first()
+
+    async def latest_of(self, member_ids: Sequence[int]) -> dict[int, MotivationStatement]:
+        """`latest` for many members (a round's fan-out), a query per LOOKUP_CHUNK of them;
+        a member with no statement is left out."""
+        current: dict[int, MotivationStatement] = {}
+        async with self.db.read() as session:
+            for start in range(0, len(member_ids), LOOKUP_CHUNK):
+                chunk = list(member_ids[start : start + LOOKUP_CHUNK])
+                statement = (
+                    select(MotivationStatement)
+                    .where(col(MotivationStatement.member_id).in_(chunk))
+                    .order_by(col(MotivationStatement.created_at), col(MotivationStatement.id))
+                )
+                for found in (await session.exec(statement)).all():
+                    current[found.member_id] = found  # oldest first: the last one wins
+        return current
 
     async def delete(self, member_id: int, statement_id: int) -> bool:
         """Delete a statement, only if it is the member's own; True when one was deleted."""
@@ -122,11 +183,9 @@ class MotivationRepository:
 
     async def every_weeks(self, container_id: int) -> int:
         async with self.db.read() as session:
-            statement = select(MotivationCadence.every_weeks).where(
-                MotivationCadence.container_id == container_id
-            )
-            found = (await session.exec(statement)).first()
-            return DEFAULT_EVERY_WEEKS if found is None else found
+            connection = await session.connection()
+            found = (await connection.execute(EVERY_WEEKS, {"container": container_id})).first()
+            return DEFAULT_EVERY_WEEKS if found is None else int(found[0])
 
     async def set_every_weeks(self, container_id: int, weeks: int) -> None:
         async with self.db.session() as session:

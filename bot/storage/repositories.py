@@ -384,6 +384,12 @@ REJOIN = (
     .values(left_at=None, joined_at=bindparam("b_now"))
 )
 """A member who left comes back: the row they had, open again from now."""
+# Built once: every command run in a container's channel looks its container up here.
+OPEN_IN_CHANNEL = select(Container).where(
+    Container.community_id == bindparam("community"),
+    Container.channel_id == bindparam("channel"),
+    Container.state != "closed",
+)
 
 
 class ContainerRepository:
@@ -393,12 +399,8 @@ class ContainerRepository:
     async def open_in_channel(self, community_id: int, channel_id: str) -> Container | None:
         async def load() -> Container | None:
             async with self.db.read() as session:
-                statement = select(Container).where(
-                    Container.community_id == community_id,
-                    Container.channel_id == channel_id,
-                    Container.state != "closed",
-                )
-                return (await session.exec(statement)).first()
+                params = {"community": community_id, "channel": channel_id}
+                return (await session.exec(OPEN_IN_CHANNEL, params=params)).first()
 
         found: Container | None = await self.db.remembered(
             ("open_in", community_id, channel_id), load

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, update
+from sqlalchemy import bindparam, delete, func, literal, union_all, update
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -52,6 +52,30 @@ OUTCOMES_SINCE = (
     .where(SHARES.c.container_id == bindparam("container"), SHARES.c.at >= bindparam("since"))
     .group_by(SHARES.c.outcome)
 )
+
+AGREEMENT_TEXTS = Agreement.__table__  # type: ignore[attr-defined]
+# Built once: every join greets the newcomer with these, in one read. Each row is (0, a
+# purpose version's text, whether it was agreed) oldest first, then (1, the text of an
+# agreement in force, true) in the order they were proposed.
+PURPOSE_AND_AGREEMENTS = union_all(
+    core_select(
+        literal(0).label("part"),
+        PURPOSES.c.text.label("text"),
+        PURPOSES.c.agreed_at.is_not(None).label("agreed"),
+        PURPOSES.c.proposed_at.label("proposed"),
+        PURPOSES.c.id.label("number"),
+    ).where(PURPOSES.c.container_id == bindparam("container")),
+    core_select(
+        literal(1),
+        AGREEMENT_TEXTS.c.text,
+        AGREEMENT_TEXTS.c.in_force_at.is_not(None),
+        AGREEMENT_TEXTS.c.proposed_at,
+        AGREEMENT_TEXTS.c.id,
+    ).where(
+        AGREEMENT_TEXTS.c.container_id == bindparam("container"),
+        AGREEMENT_TEXTS.c.in_force_at.is_not(None),
+    ),
+).order_by("part", "proposed", "number")
 
 # Built once: every pulse button click reads its pulse with its container's community.
 PULSE_WITH_COMMUNITY = core_select(
@@ -166,6 +190,22 @@ class PurposeRepository:
                 .where(col(PurposeVersion.id) == purpose_id)
                 .values(agreed_at=now)
             )
+
+    async def with_agreements(self, container_id: int) -> tuple[list[tuple[str, bool]], list[str]]:
+        """The purpose's versions as (text, agreed) oldest first, and the texts of the
+        agreements in force in the order they were proposed: what a newcomer is greeted
+        with, in one prebuilt query."""
+        async with self.db.read() as session:
+            connection = await session.connection()
+            rows = await connection.execute(PURPOSE_AND_AGREEMENTS, {"container": container_id})
+            versions: list[tuple[str, bool]] = []
+            agreements: list[str] = []
+            for part, text, agreed, _, _ in rows:
+                if part == 0:
+                    versions.append((text, bool(agreed)))
+                else:
+                    agreements.append(text)
+            return versions, agreements
 
     async def history(self, container_id: int) -> list[PurposeVersion]:
         async with self.db.read() as session:

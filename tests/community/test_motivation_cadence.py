@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import col, select
+
 from bot.adapters.memory import MemoryCommunity
 from bot.app import Trellis
+from bot.community.motivations import RESTATE_JOB
 from bot.core.ports import SimulatedClock
+from bot.core.refs import MemberRef
+from bot.storage.models import ScheduledRun
 from tests.community.motivation_helpers import (
     SAYS,
     answer_join,
@@ -173,3 +178,68 @@ async def test_no_alert_when_competence_is_fine(
     await restate_all(community, "people", autonomy="5", competence="6", relatedness="7")
     later = text_of(await community.command("container motivation", by="fay", channel="maths"))
     assert "Social share: 70%" in later and "camaraderie crowding" not in later
+
+
+async def restate_runs(trellis: Trellis) -> list[str]:
+    async with trellis.db.read() as session:
+        statement = (
+            select(ScheduledRun.run_key)
+            .where(ScheduledRun.kind == RESTATE_JOB)
+            .order_by(col(ScheduledRun.run_key))
+        )
+        return list((await session.exec(statement)).all())
+
+
+async def test_joins_and_a_rejoin_plan_each_restatement_round_once(
+    trellis: Trellis, community: MemoryCommunity, clock: SimulatedClock
+) -> None:
+    await community.command(
+        'container create "Maths leads" --purpose "Teach fractions well"',
+        by="fay",
+        admin=True,
+        channel="maths",
+    )
+    for name in ("ana", "ben", "cai"):
+        await community.command("join", by=name, channel="maths")
+    await community.command("leave", by="ana", channel="maths")
+    await community.command("join", by="ana", channel="maths")  # back again
+    [first] = await restate_runs(trellis)
+    assert first.endswith(":12w:1")
+
+    await trellis.scheduler.advance(clock, timedelta(weeks=12, days=1))
+    for name in ("ana", "ben", "cai"):
+        restates = [d for d in motivation_dms(community, name) if "Time to restate" in d.text]
+        assert len(restates) == 1, name
+    # The round planned the next one; later joins ask for that one and plan nothing new.
+    await community.command("join", by="dee", channel="maths")
+    await community.command("join", by="eli", channel="maths")
+    assert await restate_runs(trellis) == [first, first.replace(":12w:1", ":12w:2")]
+
+    # A changed cadence is planned anew, even though the old round was remembered.
+    await community.command("container motivation cadence 4", by="fay", channel="maths")
+    await community.command("join", by="gus", channel="maths")
+    assert len(await restate_runs(trellis)) == 3
+
+
+async def test_a_form_for_a_container_that_is_gone_is_saved_without_it(
+    trellis: Trellis, community: MemoryCommunity
+) -> None:
+    await community.command(
+        'container create "Maths leads" --purpose "Teach fractions well"',
+        by="fay",
+        admin=True,
+        channel="maths",
+    )
+    await join(trellis, community, "ana", "maths")
+    form = form_in(await click(community, "ana", "motivation.open join:99999"))
+    assert form.context == "join:99999"
+    saved = await submit(community, "ana", form, statement="Here", visibility="me", topic="10")
+    assert "saved" in text_of(saved)
+    info = await trellis.directory.community(community.community)
+    ana = await trellis.directory.find_member(info, MemberRef(community.platform, "ana"))
+    assert ana is not None
+    latest = await trellis.motivations.latest(ana.id)
+    assert latest is not None and latest.text == "Here" and latest.container_id is None
+    # A wrong answer is shown back without the container, as before saving was tried.
+    again = form_in(await submit(community, "ana", form, statement="", visibility="me"))
+    assert again.context == "join:"

@@ -82,3 +82,50 @@ async def test_statements_history_deleting_and_cadence(database_url: str) -> Non
         assert found is not None and found.ref == community.ref
     finally:
         await database.dispose()
+
+
+async def test_many_members_latest_and_a_statement_for_a_container_that_is_gone(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    try:
+        await migrate.upgrade(database)
+        directory = DirectoryRepository(database, SimulatedClock(T0))
+        community = await directory.community(CommunityRef("slack", "T1"))
+        ana = await directory.member(community, Actor(MemberRef("slack", "U1"), "Ana"))
+        ben = await directory.member(community, Actor(MemberRef("slack", "U2"), "Ben"))
+        container = await ContainerRepository(database).create(
+            Container(
+                community_id=community.id,
+                channel_id="C1",
+                name="Pod",
+                created_by=ana.id,
+                created_at=T0,
+            ),
+            ana.id,
+            T0,
+        )
+        assert container.id is not None
+        repo = MotivationRepository(database)
+        later = T0 + timedelta(days=30)
+        await repo.add(statement(ana.id, later, "second", people=10))
+        await repo.add(statement(ana.id, T0, "first", topic=10))
+        await repo.add(statement(ben.id, T0, "ben's", practice=10))
+        latest = await repo.latest_of([ana.id, ben.id, ana.id + ben.id + 1])
+        assert {m: s.text for m, s in latest.items()} == {ana.id: "second", ben.id: "ben's"}
+        assert latest[ana.id].created_at == later and latest[ana.id].people == 10
+        assert await repo.latest_of([]) == {}
+
+        here = statement(ben.id, later, "here", topic=10)
+        here.container_id = container.id
+        stored = await repo.add(here, if_container_exists=True)
+        assert stored.id is not None and stored.container_id == container.id
+        gone = statement(ben.id, later + timedelta(days=1), "gone", topic=10)
+        gone.container_id = container.id + 1000
+        stored = await repo.add(gone, if_container_exists=True)
+        assert stored.id is not None and stored.container_id is None
+        found = await repo.latest(ben.id)
+        assert found is not None and found.id == stored.id and found.container_id is None
+        assert [s.text for s in await repo.history(ben.id)] == ["ben's", "here", "gone"]
+    finally:
+        await database.dispose()

@@ -10,7 +10,12 @@ from bot.core.ports import SimulatedClock
 from bot.core.refs import CommunityRef, MemberRef
 from bot.storage.models import Container
 from bot.storage.repositories import ContainerRepository
-from bot.storage.trust_repository import PulseRepository, PulseState
+from bot.storage.trust_repository import (
+    AgreementRepository,
+    PulseRepository,
+    PulseState,
+    PurposeRepository,
+)
 
 
 async def test_a_second_rating_replaces_the_first_and_a_pulse_knows_its_community(
@@ -58,3 +63,39 @@ async def test_a_second_rating_replaces_the_first_and_a_pulse_knows_its_communit
     assert await pulses.close(pulse.id)
     state = await pulses.state(pulse.id)
     assert state is not None and state.closed
+
+
+async def test_a_newcomer_reads_the_purpose_versions_and_agreements_in_force_at_once(
+    trellis_any_db: Trellis, clock: SimulatedClock
+) -> None:
+    trellis, now = trellis_any_db, clock.now()
+    community = await trellis.directory.community(CommunityRef("memory", "t"))
+    ana = await trellis.directory.member(community, Actor(MemberRef("memory", "ana"), "ana"))
+    container = await ContainerRepository(trellis.db).create(
+        Container(
+            community_id=community.id,
+            channel_id="pod",
+            name="Pod",
+            created_by=ana.id,
+            created_at=now,
+        ),
+        ana.id,
+        now,
+    )
+    assert container.id is not None
+    purposes, agreements = PurposeRepository(trellis.db), AgreementRepository(trellis.db)
+    assert await purposes.with_agreements(container.id) == ([], [])
+    first = await purposes.propose(container.id, "Learn", ana.id, now)
+    assert first.id is not None
+    await purposes.mark_agreed(first.id, now)
+    await purposes.propose(container.id, "Learn more", ana.id, now + timedelta(hours=1))
+    later = await agreements.propose(container.id, "Later", ana.id, now + timedelta(hours=2))
+    earlier = await agreements.propose(container.id, "Earlier", ana.id, now)
+    await agreements.propose(container.id, "Only proposed", ana.id, now)
+    for agreement in (later, earlier):
+        assert agreement.id is not None
+        await agreements.put_in_force(agreement.id, now + timedelta(hours=3))
+    assert await purposes.with_agreements(container.id) == (
+        [("Learn", True), ("Learn more", False)],
+        ["Earlier", "Later"],
+    )

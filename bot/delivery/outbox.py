@@ -83,6 +83,8 @@ class Outbox:
         """Store several messages in one transaction (what one event decided to send); each
         False when its key was already stored."""
         rows = []
+        # A fan-out repeats one message to many: each distinct message is encoded once.
+        encoded: dict[int, str] = {}
         for item in outgoing:
             target = item.target
             if isinstance(target, ToChannel):
@@ -93,12 +95,15 @@ class Outbox:
                 kind, target_id = "group", target.name[:64]
             else:
                 raise ValueError("replies are answered by the adapter, not the outbox")
+            message = encoded.get(id(item.message))  # the items keep their ids unique here
+            if message is None:
+                message = encoded[id(item.message)] = codec.dumps(item.message)
             payload = json.dumps(
                 {
                     "platform": community.ref.platform,
                     "community": community.ref.external_id,
                     "target": codec.dumps(target),
-                    "message": codec.dumps(item.message),
+                    "message": message,
                 }
             )
             key = item.idempotency_key or f"adhoc:{uuid.uuid4()}"

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.storage.inline_sqlite import inline_engine_options
+from bot.storage.sqlite_driver import OneCallDBAPI
 
 BUSY_TIMEOUT_MS = 5000
 MEMO = "trellis_memo"
@@ -139,6 +140,8 @@ class Database:
         pool: dict[str, Any] = {"pool_size": 4, "max_overflow": 4} if path else {}
         if inline_sqlite and path:
             pool.update(inline_engine_options(path))
+        elif path:
+            pool["module"] = OneCallDBAPI()  # one thread hand-over per statement
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=not is_sqlite(url), **pool
         )

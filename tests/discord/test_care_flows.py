@@ -3,6 +3,8 @@ pulse, purpose agreement, check-ins and motivations, from button to modal to ans
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.adapters.discord.client import TrellisClient
 from tests.discord.care import (
     advance,
@@ -67,7 +69,14 @@ async def test_purpose_agree_and_comment(
     (answer,) = await harness.answers(token)
     assert "comment is posted" in text_of(answer)
     await bot.trellis.outbox.drain()
-    posted = fake.messages[p.CHANNEL_ID][-1]
+
+    def comments() -> list[dict[str, Any]]:
+        return [m for m in fake.messages[p.CHANNEL_ID] if "we learn with" in m["content"]]
+
+    # The drain the adapter runs after each interaction may hold the comment (and the agree
+    # click's "agreed" post) in flight: wait for it, and look for it rather than take the last.
+    await fake.wait_for(comments)
+    (posted,) = comments()
     assert "@\u200beveryone" in posted["content"]
     assert posted["_request"]["allowed_mentions"] == {"parse": []}
 

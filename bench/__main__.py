@@ -3,10 +3,9 @@
 To add a benchmark, drop a `bench_<name>.py` module exposing `run() -> list[Result]`.
 Results are also written to bench/results/latest.json.
 
-`python -m bench` runs every module except the optional ones (OPTIONAL: long runs, e.g. the
-20,000-member health report); `python -m bench --all` runs those too, and naming modules
-(`python -m bench health matching`) runs just those. Each row says its time base (wall or
-simulated).
+`python -m bench` runs every module; naming modules (`python -m bench health matching`) runs
+just those (`--all` is still accepted and means the same as no names). Each row says its time
+base (wall or simulated).
 """
 
 from __future__ import annotations
@@ -23,11 +22,9 @@ from bench import report
 from bench.result import Result
 
 HERE = Path(__file__).resolve().parent
-OPTIONAL = {"health"}
 
 
 def main(arguments: list[str]) -> int:
-    everything = "--all" in arguments
     selected = [a for a in arguments if a != "--all"]
     rows: list[tuple[str, Result]] = []
     names = sorted(
@@ -36,9 +33,6 @@ def main(arguments: list[str]) -> int:
     for name in names:
         short = name.removeprefix("bench_")
         if selected and short not in selected:
-            continue
-        if not selected and not everything and short in OPTIONAL:
-            print(f"skipping {name} (optional: `python -m bench --all`)", file=sys.stderr)
             continue
         started = time.perf_counter()
         module = importlib.import_module(f"bench.{name}")

@@ -26,7 +26,7 @@ machine shifts both. Rows say their time base: *wall* (real seconds), *CPU*, or
 | `bench_fanout_discord` | one check-in round to 2,000 members through the Discord adapter against the loopback fake enforcing Discord's global 50 requests/s (a global 429 with `Via`, JSON `retry_after`, `X-RateLimit-Global`); each member costs a DM-channel open and a message; a member's command answered every simulated second meanwhile: achieved/allowed, lost, duplicated, 429 share, longest wait of an interactive reply | sequential sends with discord.py's default 429 handling, unpaced |
 | `bench_matching` | subgroup pairing: 10,000 members; share of the exact optimum (n <= 300); repeats over 30 rounds | a plain shuffle avoiding last round's partner |
 | `bench_brokers` | sampled betweenness vs exact top-10 on 2,000 members | exact networkx betweenness |
-| `bench_health` (optional, `--all`) | health report on 20,000 members / 500,000 interactions: time and peak memory | - |
+| `bench_health` | health report on 20,000 members / 500,000 interactions: time and peak memory | - |
 | `bench_digest` | learning-exchange digest for 500 members, 10,000 interactions, 500 learnings | - |
 | `bench_demo` | `trellis demo --members 1000 --weeks 12` (seed 7) as a subprocess, as a user runs it: wall and CPU seconds | the default demo (60 members, 8 weeks) |
 | `bench_memory` | peak RSS of a fresh process that opens a 10,000-member database and loads every member and the network graph (health report over 100,000 interactions) | the same process before loading |

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.community.containers import ContainerService, agreement_threshold
 from bot.community.purpose import channel_of
 from bot.core.commands import CommandSpec, OptionSpec
@@ -32,7 +34,12 @@ LIST = CommandSpec(
 
 
 def agreement_lines(agreements: list[Agreement]) -> list[str]:
-    return [f"• {a.text}" for a in agreements if a.in_force_at is not None]
+    return bulleted(a.text for a in agreements if a.in_force_at is not None)
+
+
+def bulleted(texts: Iterable[str]) -> list[str]:
+    """Agreements in force as they are listed to members."""
+    return [f"• {text}" for text in texts]
 
 
 class AgreementService:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from bot.community.agreements import bulleted
 from bot.community.circle import dm
 from bot.community.containers import ContainerService
 from bot.core.commands import CommandSpec
@@ -69,7 +70,7 @@ class MembershipService:
         history, in_force_texts = await self.purposes.with_agreements(container.id)
         agreed = [text for text, was_agreed in history if was_agreed]
         purpose = agreed[-1] if agreed else (history[-1][0] + " (proposed)" if history else "")
-        in_force = [f"• {text}" for text in in_force_texts]  # as `agreement_lines` has them
+        in_force = bulleted(in_force_texts)
         message = Message(
             (
                 Text(f"Welcome to {container.name}", style="heading"),

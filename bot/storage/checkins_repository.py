@@ -316,13 +316,6 @@ class CheckinRepository:
             )
             return [(d, m) for d, m in (await session.exec(statement)).all()]
 
-    async def delivery(self, round_id: int, member_id: int) -> CheckinDelivery | None:
-        async with self.db.read() as session:
-            statement = select(CheckinDelivery).where(
-                CheckinDelivery.round_id == round_id, CheckinDelivery.member_id == member_id
-            )
-            return (await session.exec(statement)).first()
-
     async def set_delivery(self, delivery_id: int, **values: Any) -> None:
         await self.set_deliveries([(delivery_id, values)])
 
